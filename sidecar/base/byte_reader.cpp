@@ -17,10 +17,15 @@ uint64_t ByteReader::LengthEncoded() {
   const uint8_t first = U8();
   if (first < 0xFB) return first;
   switch (first) {
-    case 0xFC: return U16();
-    case 0xFD: return U24();
-    case 0xFE: return U64();
-    default: Fail(); return 0;  // 0xFB (NULL) or 0xFF (ERR marker)
+    case 0xFC:
+      return U16();
+    case 0xFD:
+      return U24();
+    case 0xFE:
+      return U64();
+    default:
+      Fail();
+      return 0;  // 0xFB (NULL) or 0xFF (ERR marker)
   }
 }
 

@@ -18,7 +18,9 @@ inline uint16_t LoadLe16(const uint8_t* p) { return uint16_t(p[0] | (p[1] << 8))
 inline uint32_t LoadLe32(const uint8_t* p) {
   return uint32_t(p[0]) | (uint32_t(p[1]) << 8) | (uint32_t(p[2]) << 16) | (uint32_t(p[3]) << 24);
 }
-inline uint64_t LoadLe64(const uint8_t* p) { return LoadLe32(p) | (uint64_t(LoadLe32(p + 4)) << 32); }
+inline uint64_t LoadLe64(const uint8_t* p) {
+  return LoadLe32(p) | (uint64_t(LoadLe32(p + 4)) << 32);
+}
 
 class ByteReader {
  public:
@@ -48,7 +50,10 @@ class ByteReader {
   Bytes Rest() { return Take(remaining()); }
   void Skip(size_t n) { Take(n); }
 
-  void Fail() { ok_ = false; pos_ = data_.size(); }
+  void Fail() {
+    ok_ = false;
+    pos_ = data_.size();
+  }
 
  private:
   uint64_t Fixed(size_t n);

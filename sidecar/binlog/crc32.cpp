@@ -27,6 +27,8 @@ uint32_t ExpectedEventCrc(Bytes event) {
   return Crc32(covered.subspan(kFlagsOffset + 1), crc);
 }
 
-uint32_t StoredEventCrc(Bytes event) { return LoadLe32(event.data() + event.size() - kChecksumSize); }
+uint32_t StoredEventCrc(Bytes event) {
+  return LoadLe32(event.data() + event.size() - kChecksumSize);
+}
 
 }  // namespace sidecar::binlog

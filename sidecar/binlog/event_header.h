@@ -24,9 +24,9 @@ inline constexpr size_t kBinlogMagicSize = sizeof(kBinlogMagic);
 inline constexpr size_t kFlagsOffset = 17;
 
 // Header flags.
-inline constexpr uint16_t kFlagBinlogInUse = 0x0001;   // file not closed cleanly (FDE only)
-inline constexpr uint16_t kFlagArtificial = 0x0020;    // made up by the sender, not in any file
-inline constexpr uint16_t kFlagRelayLog = 0x0040;      // written by a replica's relay log
+inline constexpr uint16_t kFlagBinlogInUse = 0x0001;  // file not closed cleanly (FDE only)
+inline constexpr uint16_t kFlagArtificial = 0x0020;   // made up by the sender, not in any file
+inline constexpr uint16_t kFlagRelayLog = 0x0040;     // written by a replica's relay log
 
 struct EventHeader {
   uint32_t timestamp = 0;

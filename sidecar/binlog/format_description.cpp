@@ -1,12 +1,12 @@
 #include "binlog/format_description.h"
 
-#include "binlog/event_type.h"
-
 #include <fmt/format.h>
 
 #include <array>
 #include <charconv>
 #include <cstring>
+
+#include "binlog/event_type.h"
 
 namespace sidecar::binlog {
 namespace {
@@ -37,9 +37,12 @@ const char* FlavorName(Flavor f) { return f == Flavor::kMariadb ? "mariadb" : "m
 
 const char* ChecksumAlgorithmName(ChecksumAlgorithm alg) {
   switch (alg) {
-    case ChecksumAlgorithm::kOff: return "NONE";
-    case ChecksumAlgorithm::kCrc32: return "CRC32";
-    case ChecksumAlgorithm::kUndefined: break;
+    case ChecksumAlgorithm::kOff:
+      return "NONE";
+    case ChecksumAlgorithm::kCrc32:
+      return "CRC32";
+    case ChecksumAlgorithm::kUndefined:
+      break;
   }
   return "UNDEFINED";
 }
@@ -47,7 +50,8 @@ const char* ChecksumAlgorithmName(ChecksumAlgorithm alg) {
 bool VersionHasChecksumAwareFde(const std::string& server_version) {
   const auto v = SplitVersion(server_version);
   const bool mariadb = server_version.find("MariaDB") != std::string::npos;
-  const std::array<int, 3> first = mariadb ? std::array<int, 3>{5, 3, 0} : std::array<int, 3>{5, 6, 1};
+  const std::array<int, 3> first =
+      mariadb ? std::array<int, 3>{5, 3, 0} : std::array<int, 3>{5, 6, 1};
   return v >= first;
 }
 
@@ -60,12 +64,13 @@ Result<FormatDescription> FormatDescription::Parse(Bytes event) {
   auto header = EventHeader::Parse(event);
   if (!header.ok()) return header.status();
   if (header->type != uint8_t(EventType::kFormatDescription)) {
-    return Status::InvalidArgument(fmt::format("event type {} is not FORMAT_DESCRIPTION", header->type));
+    return Status::InvalidArgument(
+        fmt::format("event type {} is not FORMAT_DESCRIPTION", header->type));
   }
   if (event.size() < kEventHeaderSize + kFixedBodyLength) {
-    return Status::Corruption(fmt::format(
-        "FORMAT_DESCRIPTION event is {} bytes, shorter than its {}-byte fixed part", event.size(),
-        kEventHeaderSize + kFixedBodyLength));
+    return Status::Corruption(
+        fmt::format("FORMAT_DESCRIPTION event is {} bytes, shorter than its {}-byte fixed part",
+                    event.size(), kEventHeaderSize + kFixedBodyLength));
   }
   ByteReader r(event.subspan(kEventHeaderSize));
   FormatDescription fde;
@@ -74,15 +79,17 @@ Result<FormatDescription> FormatDescription::Parse(Bytes event) {
   fde.server_version.assign(raw_version.data(), strnlen(raw_version.data(), raw_version.size()));
   fde.create_timestamp = r.U32();
   fde.common_header_length = r.U8();
-  fde.flavor = fde.server_version.find("MariaDB") != std::string::npos ? Flavor::kMariadb : Flavor::kMysql;
+  fde.flavor =
+      fde.server_version.find("MariaDB") != std::string::npos ? Flavor::kMariadb : Flavor::kMysql;
 
   if (fde.binlog_version != 4) {
-    return Status::Unsupported(fmt::format("binlog format version {} (only version 4 is supported)",
-                                           fde.binlog_version));
+    return Status::Unsupported(
+        fmt::format("binlog format version {} (only version 4 is supported)", fde.binlog_version));
   }
   if (fde.common_header_length < kEventHeaderSize) {
-    return Status::Corruption(fmt::format("FORMAT_DESCRIPTION says the common header is {} bytes (< {})",
-                                          fde.common_header_length, kEventHeaderSize));
+    return Status::Corruption(
+        fmt::format("FORMAT_DESCRIPTION says the common header is {} bytes (< {})",
+                    fde.common_header_length, kEventHeaderSize));
   }
 
   fde.fde_has_checksum = VersionHasChecksumAwareFde(fde.server_version);
@@ -98,7 +105,8 @@ Result<FormatDescription> FormatDescription::Parse(Bytes event) {
   if (fde.fde_has_checksum) {
     const uint8_t alg = r.U8();
     if (alg != uint8_t(ChecksumAlgorithm::kOff) && alg != uint8_t(ChecksumAlgorithm::kCrc32)) {
-      return Status::Corruption(fmt::format("FORMAT_DESCRIPTION names unknown checksum algorithm {}", alg));
+      return Status::Corruption(
+          fmt::format("FORMAT_DESCRIPTION names unknown checksum algorithm {}", alg));
     }
     fde.checksum = ChecksumAlgorithm(alg);
   }

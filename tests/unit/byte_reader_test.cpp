@@ -8,8 +8,8 @@ namespace sidecar {
 namespace {
 
 TEST(ByteReaderTest, ReadsLittleEndianFixedWidths) {
-  const std::array<uint8_t, 15> data{0x01, 0x34, 0x12, 0x78, 0x56, 0x34, 0x12,
-                                     0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01};
+  const std::array<uint8_t, 15> data{0x01, 0x34, 0x12, 0x78, 0x56, 0x34, 0x12, 0x08,
+                                     0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01};
   ByteReader r(data);
   EXPECT_EQ(r.U8(), 0x01);
   EXPECT_EQ(r.U16(), 0x1234);
@@ -30,11 +30,10 @@ TEST(ByteReaderTest, ReadPastEndFailsStickilyAndYieldsZero) {
 }
 
 TEST(ByteReaderTest, LengthEncodedIntegers) {
-  const std::array<uint8_t, 1 + 3 + 4 + 9> data{
-      0xFA,                    // 250
-      0xFC, 0x34, 0x12,        // 0x1234
-      0xFD, 0x56, 0x34, 0x12,  // 0x123456
-      0xFE, 1, 0, 0, 0, 0, 0, 0, 1};
+  const std::array<uint8_t, 1 + 3 + 4 + 9> data{0xFA,                    // 250
+                                                0xFC, 0x34, 0x12,        // 0x1234
+                                                0xFD, 0x56, 0x34, 0x12,  // 0x123456
+                                                0xFE, 1,    0,    0,    0, 0, 0, 0, 1};
   ByteReader r(data);
   EXPECT_EQ(r.LengthEncoded(), 250u);
   EXPECT_EQ(r.LengthEncoded(), 0x1234u);
