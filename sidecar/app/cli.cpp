@@ -2,6 +2,7 @@
 
 #include <ostream>
 
+#include "app/check_binlog_command.h"
 #include "app/version.h"
 
 namespace sidecar::app {
@@ -25,6 +26,7 @@ int RunCli(std::span<const std::string_view> args, std::ostream& out, std::ostre
     out << "binlog-sidecar " << kVersion << "\n";
     return kExitOk;
   }
+  if (command == "check-binlog") return RunCheckBinlog(args.subspan(1), out, err);
   if (command == "--help" || command == "-h") {
     out << kUsage;
     return kExitOk;

@@ -22,6 +22,9 @@ std::string Status::ToString() const {
     case Code::kUnsupported:
       prefix = "unsupported";
       break;
+    case Code::kNoSpace:
+      prefix = "no space";
+      break;
   }
   return std::string(prefix) + ": " + message_;
 }

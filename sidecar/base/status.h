@@ -22,6 +22,7 @@ class Status {
     kIOError,          // the operating system refused
     kNotFound,
     kUnsupported,  // well-formed but outside what we implement
+    kNoSpace,      // the disk or the quota is full (ENOSPC, EDQUOT, SQLITE_FULL)
   };
 
   Status() = default;  // OK
@@ -33,6 +34,7 @@ class Status {
   static Status IOError(std::string msg) { return {Code::kIOError, std::move(msg)}; }
   static Status NotFound(std::string msg) { return {Code::kNotFound, std::move(msg)}; }
   static Status Unsupported(std::string msg) { return {Code::kUnsupported, std::move(msg)}; }
+  static Status NoSpace(std::string msg) { return {Code::kNoSpace, std::move(msg)}; }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }

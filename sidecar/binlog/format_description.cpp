@@ -102,6 +102,18 @@ Result<FormatDescription> FormatDescription::Parse(Bytes event) {
   }
   const Bytes table = r.Take(table_length);
   fde.post_header_lengths.assign(table.begin(), table.end());
+  // The FDE lists its own post-header length, which covers everything but the
+  // checksum trailer: a check of the version-based decision above that does
+  // not depend on the version string being intact.
+  const size_t self_described = fde.PostHeaderLength(uint8_t(EventType::kFormatDescription));
+  const size_t body_length = event.size() - kEventHeaderSize;
+  const size_t expected_body = self_described + (fde.fde_has_checksum ? kChecksumTrailer : 0);
+  if (self_described != 0 && body_length != expected_body) {
+    return Status::Corruption(fmt::format(
+        "FORMAT_DESCRIPTION body is {} bytes but describes itself as {} (server version '{}' "
+        "implies {} checksum trailer)",
+        body_length, expected_body, fde.server_version, fde.fde_has_checksum ? "a" : "no"));
+  }
   if (fde.fde_has_checksum) {
     const uint8_t alg = r.U8();
     if (alg != uint8_t(ChecksumAlgorithm::kOff) && alg != uint8_t(ChecksumAlgorithm::kCrc32)) {

@@ -8,7 +8,10 @@
 //   checksum_alg 1 | crc32 4          <- only from MySQL 5.6.1 / MariaDB 5.3 on
 //
 // From those versions on the FDE itself always ends in a CRC32, even when its
-// checksum_alg byte says the following events carry none.
+// checksum_alg byte says the following events carry none. The post-header
+// length the FDE lists for its own type equals its body without that trailer,
+// which Parse() checks, so a damaged version string cannot switch CRC
+// verification off unnoticed.
 #pragma once
 
 #include <cstdint>

@@ -1,0 +1,197 @@
+#!/usr/bin/env bash
+# binlog-sidecar benchmarks. Never run by the tests; numbers are printed, never asserted.
+#
+# Usage: scripts/bench.sh [SECTION...]      (default: every section)
+#   check-binlog   read throughput and peak RSS of `check-binlog` on a >= 1 GiB binlog from a
+#                  real MariaDB, against `cat FILE > /dev/null` (the read ceiling).
+#
+# Environment:
+#   BENCH_DIR        cache and work dir (default /var/tmp/binlog-sidecar-bench); the generated
+#                    binlog is kept there and reused by later runs (delete it to regenerate)
+#   BENCH_RUNS       timed runs per command, the median is reported (default 5)
+#   BENCH_MIN_BYTES  size of the generated binlog (default 1073741824 = 1 GiB)
+#   BENCH_ROW_BYTES  bytes per row of the generating workload (default 60000)
+#   BUILD_DIR        Release build to use or create (default build/); SIDECAR_BIN overrides it
+#
+# To add a section (pull, serve, semi-sync...): write bench_section_NAME (dashes become
+# underscores) and add NAME to BENCH_SECTIONS.
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source-path=SCRIPTDIR
+# shellcheck source=lib/mariadb.sh
+source "$REPO/scripts/lib/mariadb.sh"
+
+BENCH_SECTIONS=(check-binlog)
+BENCH_DIR="${BENCH_DIR:-/var/tmp/binlog-sidecar-bench}"
+BENCH_RUNS="${BENCH_RUNS:-5}"
+BENCH_MIN_BYTES="${BENCH_MIN_BYTES:-1073741824}"
+BENCH_ROW_BYTES="${BENCH_ROW_BYTES:-60000}"
+# Peak RSS may grow by at most this much from a tiny file to the big one to count as flat.
+BENCH_FLAT_RSS_SLACK_MB="${BENCH_FLAT_RSS_SLACK_MB:-32}"
+BUILD_DIR="${BUILD_DIR:-$REPO/build}"
+SIDECAR_BIN="${SIDECAR_BIN:-}"
+
+# say MESSAGE...: progress on stderr, so stdout holds only the results.
+say() {
+  printf '[bench] %s\n' "$*" >&2
+}
+
+# calc EXPR: print the value of the awk arithmetic expression EXPR.
+calc() {
+  awk "BEGIN { print $1 }"
+}
+
+# median NUMBER...: print the median (the lower middle for an even count).
+median() {
+  printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
+# measure OUT_VAR_SECONDS OUT_VAR_RSS_KB CMD...: run CMD once with stdout to /dev/null under
+# GNU time; set the wall seconds (microsecond clock) and peak RSS in KiB. Fails if CMD fails.
+measure() {
+  local -n _secs="$1" _rss="$2"
+  shift 2
+  local t0 t1 tf="$WORK_DIR/time.out"
+  t0="$EPOCHREALTIME"
+  if ! /usr/bin/time -f '%e %M' -o "$tf" "$@" >/dev/null 2>"$WORK_DIR/measure.err"; then
+    cat "$WORK_DIR/measure.err" "$tf" >&2
+    harness_die "benchmarked command failed: $*"
+  fi
+  t1="$EPOCHREALTIME"
+  _secs="$(calc "$t1 - $t0")"
+  _rss="$(awk 'END { print $2 }' "$tf")"
+}
+
+# bench_setup: dependencies, the binary (SIDECAR_BIN), the work dir and its cleanup trap.
+bench_setup() {
+  "$REPO/scripts/deps.sh" >&2
+  mkdir -p "$BENCH_DIR"
+  # A fresh work dir inside BENCH_DIR, removed at exit after its servers are stopped.
+  unset WORK_DIR
+  TMPDIR="$BENCH_DIR" harness_init
+  if [[ -z "$SIDECAR_BIN" ]]; then
+    say "building binlog-sidecar (Release) in $BUILD_DIR"
+    SIDECAR_BIN="$(sidecar_build "$BUILD_DIR" "$BENCH_DIR/build.log")"
+  fi
+  [[ -x "$SIDECAR_BIN" ]] || harness_die "SIDECAR_BIN=$SIDECAR_BIN is not executable"
+}
+
+# bench_generate_binlog: make sure $BENCH_DIR/binlog holds big.binlog (>= BENCH_MIN_BYTES, one
+# closed ROW/CRC32 file from a real MariaDB) and small.binlog (a tiny closed file of the same
+# server). Generated once, then reused: rows of BENCH_ROW_BYTES inserted and deleted in batches
+# with no fsync, until the first file reaches the size (bounded in count and time).
+bench_generate_binlog() {
+  local out="$BENCH_DIR/binlog" ready avail need batch size=0 deadline big small i
+  ready="$out/READY"
+  if [[ -f "$ready" && -f "$out/big.binlog" && -f "$out/small.binlog" ]] &&
+    (($(stat -c %s "$out/big.binlog") >= BENCH_MIN_BYTES)); then
+    say "reusing the cached binlog in $out ($(stat -c %s "$out/big.binlog") bytes)"
+    return 0
+  fi
+  rm -rf "$out"
+  avail="$(df -P -B1 "$BENCH_DIR" | awk 'NR == 2 { print $4 }')"
+  need=$((BENCH_MIN_BYTES * 5 / 2))
+  ((avail >= need)) || harness_die "need $need free bytes in $BENCH_DIR to generate the binlog, have $avail"
+
+  say "generating a $BENCH_MIN_BYTES-byte binlog with MariaDB (once; cached in $out)"
+  mariadb_start gen "$(free_port)" 1 --binlog-checksum=CRC32 --max-binlog-size=1G \
+    --innodb-flush-log-at-trx-commit=0 --sync-binlog=0 --max-allowed-packet=256M \
+    --innodb-buffer-pool-size=256M --innodb-log-file-size=512M
+  mariadb_sql gen "CREATE DATABASE bench; CREATE TABLE bench.t (id INT AUTO_INCREMENT PRIMARY KEY,
+    b LONGBLOB NOT NULL) ENGINE=InnoDB"
+  # One batch: 100 rows of BENCH_ROW_BYTES inserted then deleted (both row images go to the
+  # binlog), ten batches per client call.
+  batch="$(for _ in 1 2 3 4 5 6 7 8 9 10; do
+    echo "INSERT INTO bench.t (b) SELECT REPEAT(CHAR(65 + seq % 26), $BENCH_ROW_BYTES) FROM bench.seq_1_to_100;"
+    echo "DELETE FROM bench.t;"
+  done)"
+  big="$(mariadb_datadir gen)/mysql-bin.000001"
+  deadline=$((SECONDS + 1800))
+  for ((i = 0; i < 10000 && size < BENCH_MIN_BYTES; i++)); do
+    ((SECONDS < deadline)) || harness_die "binlog generation took over 30 minutes; stopped at $size bytes"
+    mariadb_sql gen <<<"$batch" >/dev/null
+    size="$(stat -c %s "$big")"
+  done
+  ((size >= BENCH_MIN_BYTES)) || harness_die "binlog generation stopped at $size bytes"
+  mariadb_sql gen "FLUSH BINARY LOGS"
+  mariadb_stop gen # a clean shutdown closes every file
+  small="$(mariadb_binlogs gen | tail -n 1)"
+  mkdir -p "$out"
+  mv "$big" "$out/big.binlog"
+  mv "$small" "$out/small.binlog"
+  rm -rf "$(mariadb_dir gen)"
+  echo "rows of $BENCH_ROW_BYTES bytes, $(date -u +%FT%TZ)" >"$ready"
+  say "generated $(stat -c %s "$out/big.binlog") bytes"
+}
+
+# bench_section_check_binlog: the check-binlog throughput table.
+bench_section_check_binlog() {
+  local big="$BENCH_DIR/binlog/big.binlog" small="$BENCH_DIR/binlog/small.binlog"
+  local bytes events run s kb small_kb cat_s chk_s cat_kb chk_kb cat_gbs chk_gbs
+  local -a cat_t=() cat_m=() chk_t=() chk_m=()
+  bench_generate_binlog
+  bytes="$(stat -c %s "$big")"
+
+  # Is the file whole, and how many events? Also warms the page cache.
+  "$SIDECAR_BIN" check-binlog "$big" >"$WORK_DIR/big.json" 2>"$WORK_DIR/big.err" ||
+    { cat "$WORK_DIR/big.json" "$WORK_DIR/big.err" >&2; harness_die "check-binlog failed on $big"; }
+  events="$(jq -r '.events' "$WORK_DIR/big.json")"
+  cat "$big" >/dev/null
+
+  say "timing $BENCH_RUNS runs each of cat and check-binlog on $bytes bytes"
+  for ((run = 0; run < BENCH_RUNS; run++)); do
+    measure s kb cat "$big"
+    cat_t+=("$s") cat_m+=("$kb")
+    measure s kb "$SIDECAR_BIN" check-binlog "$big"
+    chk_t+=("$s") chk_m+=("$kb")
+  done
+  measure s small_kb "$SIDECAR_BIN" check-binlog "$small"
+
+  cat_s="$(median "${cat_t[@]}")" chk_s="$(median "${chk_t[@]}")"
+  cat_kb="$(median "${cat_m[@]}")" chk_kb="$(median "${chk_m[@]}")"
+  cat_gbs="$(calc "$bytes / $cat_s / 1e9")" chk_gbs="$(calc "$bytes / $chk_s / 1e9")"
+
+  echo
+  echo "## check-binlog throughput"
+  printf 'file: %s, %.2f GB, %s events (%.0f bytes/event), %s runs, warm page cache, median\n' \
+    "$big" "$(calc "$bytes / 1e9")" "$events" "$(calc "$bytes / ($events > 0 ? $events : 1)")" "$BENCH_RUNS"
+  printf '%-14s %10s %8s %14s\n' command seconds GB/s "peak RSS MB"
+  printf '%-14s %10.3f %8.2f %14.1f\n' "cat" "$cat_s" "$cat_gbs" "$(calc "$cat_kb / 1024")"
+  printf '%-14s %10.3f %8.2f %14.1f\n' "check-binlog" "$chk_s" "$chk_gbs" "$(calc "$chk_kb / 1024")"
+  printf 'ratio check-binlog/cat (throughput): %.2f\n' "$(calc "$chk_gbs / $cat_gbs")"
+  printf 'peak RSS of check-binlog: %.1f MB on %s bytes, %.1f MB on a %s-byte file\n' \
+    "$(calc "$chk_kb / 1024")" "$bytes" "$(calc "$small_kb / 1024")" "$(stat -c %s "$small")"
+
+  local fast flat
+  fast="$(calc "($chk_gbs >= 1.0) ? 1 : 0")"
+  flat="$(calc "(($chk_kb - $small_kb) / 1024 <= $BENCH_FLAT_RSS_SLACK_MB) ? 1 : 0")"
+  printf 'goal ">= 1 GB/s with flat memory": %s (throughput: %s; memory: %s)\n' \
+    "$( ((fast && flat)) && echo MET || echo 'NOT MET')" \
+    "$( ((fast)) && echo '>= 1 GB/s' || echo 'below 1 GB/s')" \
+    "$( ((flat)) && echo flat || echo 'NOT flat') (criterion: peak RSS grows by <= $BENCH_FLAT_RSS_SLACK_MB MB from the tiny file to the big one)"
+}
+
+# main [SECTION...]: run the named sections (default: all) in order.
+main() {
+  local section fn
+  local -a sections=("$@")
+  ((${#sections[@]})) || sections=("${BENCH_SECTIONS[@]}")
+  for section in "${sections[@]}"; do
+    fn="bench_section_${section//-/_}"
+    if [[ "$section" == -h || "$section" == --help ]]; then
+      sed -n '2,19s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+      return 0
+    fi
+    declare -F "$fn" >/dev/null || {
+      echo "bench.sh: unknown section '$section' (have: ${BENCH_SECTIONS[*]})" >&2
+      exit 2
+    }
+  done
+  bench_setup
+  for section in "${sections[@]}"; do
+    "bench_section_${section//-/_}"
+  done
+}
+
+main "$@"
