@@ -114,9 +114,11 @@ harness_cleanup() {
 
 # proc_alive PID: true while PID runs (a zombie counts as gone).
 proc_alive() {
-  local pid="$1" state
+  local pid="$1" stat state
   kill -0 "$pid" 2>/dev/null || return 1
-  state="$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" || return 1
+  read -r stat <"/proc/$pid/stat" 2>/dev/null || return 1
+  state="${stat##*) }" # the field after "(comm)", which may itself hold spaces
+  state="${state%% *}"
   [[ -n "$state" && "$state" != Z ]]
 }
 
