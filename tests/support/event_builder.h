@@ -42,8 +42,10 @@ struct EventSpec {
 // next_position is `position` + its size.
 std::vector<uint8_t> MakeEvent(const EventSpec& spec, uint64_t position);
 
-// Views `bytes` (a whole event) as the reader would.
+// Views `bytes` (a whole event) as the reader would. The view (and whatever a
+// decoder returns from it) borrows `bytes`, so temporaries are refused.
 binlog::EventView ViewOf(const std::vector<uint8_t>& bytes, bool has_checksum = true);
+binlog::EventView ViewOf(std::vector<uint8_t>&& bytes, bool has_checksum = true) = delete;
 
 // Bodies of common events.
 std::vector<uint8_t> QueryBody(std::string_view statement, std::string_view database = "test");

@@ -8,7 +8,7 @@
 
 namespace sidecar::testing {
 
-binlog::EventView FixtureEvent::view() const {
+binlog::EventView FixtureEvent::view() const& {
   binlog::EventView v;
   v.header = *binlog::EventHeader::Parse(bytes);
   v.bytes = bytes;

@@ -18,7 +18,9 @@ struct FixtureEvent {
   bool has_checksum = false;
   binlog::FormatDescription fde;  // governing this event
 
-  binlog::EventView view() const;
+  // Borrows `bytes`: not available on a temporary.
+  binlog::EventView view() const&;
+  binlog::EventView view() const&& = delete;
   uint8_t type() const { return bytes[4]; }
 };
 

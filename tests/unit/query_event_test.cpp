@@ -85,10 +85,8 @@ TEST(QueryEventTest, TruncatedPostHeaderAndOverlongLengthsAreErrors) {
   EXPECT_FALSE(DecodeQueryEvent(testing::ViewOf(long_db), fde).ok());
   // An FDE that gives QUERY too short a post-header.
   fde.post_header_lengths[uint8_t(EventType::kQuery) - 1] = 4;
-  EXPECT_FALSE(
-      DecodeQueryEvent(
-          testing::ViewOf(testing::MakeEvent({.body = testing::QueryBody("BEGIN")}, 4)), fde)
-          .ok());
+  const auto begin = testing::MakeEvent({.body = testing::QueryBody("BEGIN")}, 4);
+  EXPECT_FALSE(DecodeQueryEvent(testing::ViewOf(begin), fde).ok());
 }
 
 }  // namespace
