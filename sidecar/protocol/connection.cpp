@@ -37,8 +37,10 @@ Status WaitConnected(int fd, const std::string& peer, std::chrono::milliseconds 
   }
   int err = 0;
   socklen_t len = sizeof(err);
-  if (rc < 0) err = errno;
-  else if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+  if (rc < 0)
+    err = errno;
+  else if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
+    err = errno;
   if (err == ECONNREFUSED) return Status::IOError(fmt::format("connection to {} refused", peer));
   if (err != 0) {
     return Status::IOError(fmt::format("cannot connect to {}: {}", peer, ::strerror(err)));
@@ -133,9 +135,8 @@ void SocketConnection::Shutdown() { ::shutdown(fd_, SHUT_RDWR); }
 
 Result<std::unique_ptr<SocketConnection>> ConnectTcp(const std::string& host, uint16_t port,
                                                      std::chrono::milliseconds timeout) {
-  const std::string peer = host.find(':') != std::string::npos
-                               ? fmt::format("[{}]:{}", host, port)
-                               : fmt::format("{}:{}", host, port);
+  const std::string peer = host.find(':') != std::string::npos ? fmt::format("[{}]:{}", host, port)
+                                                               : fmt::format("{}:{}", host, port);
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;

@@ -12,6 +12,8 @@ void PutFixedLe(Buffer& out, uint64_t v, size_t bytes) {
   for (size_t i = 0; i < bytes; ++i) out.push_back(uint8_t(v >> (8 * i)));
 }
 
+void PutZeros(Buffer& out, size_t n) { out.insert(out.end(), n, 0); }
+
 void PutBytes(Buffer& out, Bytes data) { out.insert(out.end(), data.begin(), data.end()); }
 void PutString(Buffer& out, std::string_view s) { PutBytes(out, AsBytes(s)); }
 

@@ -22,7 +22,10 @@ void PutU16(Buffer& out, uint16_t v);
 void PutU24(Buffer& out, uint32_t v);
 void PutU32(Buffer& out, uint32_t v);
 void PutU64(Buffer& out, uint64_t v);
+// The low `bytes` bytes of v. REQUIRES: bytes <= 8.
 void PutFixedLe(Buffer& out, uint64_t v, size_t bytes);
+// n zero bytes (fillers).
+void PutZeros(Buffer& out, size_t n);
 void PutBytes(Buffer& out, Bytes data);
 void PutString(Buffer& out, std::string_view s);
 // `s` followed by a NUL byte. REQUIRES: s holds no NUL.
