@@ -1,0 +1,195 @@
+// BinlogWriter: appends the events the puller receives from the primary to
+// data_dir/binlog/<the primary's file name>, at the primary's positions,
+// checkpoints them in state.db and publishes the durable position. The one
+// place that knows which events of a dump stream belong in the files.
+//
+// What is written: every event of the primary's files, in the order it sends
+// them. Not written: HEARTBEAT(_V2); events flagged LOG_EVENT_ARTIFICIAL_F
+// (the fake ROTATE that starts a dump, and names the file and position it
+// starts at: it creates the file or checks where the store is; MariaDB's
+// fake GTID_LIST); a FORMAT_DESCRIPTION resent with next_position 0 by a dump
+// that starts past position 4 (it governs checksums, the file has it
+// already). A real ROTATE is written and closes its file; the next file
+// starts with the magic and its own FORMAT_DESCRIPTION at position 4.
+//
+// Crash-safety protocol: the write order, stated once.
+//   1. Append: the event's bytes go to a batch buffer (one write(2) per batch
+//      at Sync, or when the batch reaches batch_bytes).
+//   2. Sync: write the batch -> fdatasync the data file -> StateDb::
+//      CommitCheckpoint(file, LAST TRANSACTION BOUNDARY, GTID state there,
+//      changed catalogue rows) -> DurablePosition::Publish(that boundary).
+//   3. A new file: create, write magic, SyncDir(binlog/) and rewrite the
+//      index before any checkpoint can name it. A closed file is fdatasync'd
+//      when it closes, before the checkpoint that marks it closed.
+//   Recovery (recovery.h) truncates every byte past the checkpoint, so a
+//   crash between any two steps loses only what no one was told is durable.
+// Example: the primary sends, in mysql-bin.000007,
+//     GTID@1000 BEGIN@1070 ROWS@1150 XID@1900 (ends 1931) GTID@1931 BEGIN@2001
+// and Sync runs: all bytes up to 2070 are written and fdatasync'd, but the
+// checkpoint says (mysql-bin.000007, 1931): the transaction at 1931 is open.
+// Power fails; recovery cuts the file to 1931 and the pull resumes at 1931,
+// from which the primary sends the same bytes again. Readers were never shown
+// more than 1931; a semi-sync ACK covered at most the XID ending at 1931.
+//
+// Errors: an event that does not land at the store's position (next_position
+// != offset + size, when non-zero, in a file whose FDE is checksum-aware), a
+// malformed event the writer must decode, or an event before any file is
+// named, is refused with a Corruption or InvalidArgument naming file and
+// positions, and nothing of it is written. After any error from Append the
+// writer stands at resume_point(): the open transaction was dropped, and the
+// puller must reconnect from there. An I/O failure whose outcome is unknown
+// (fdatasync, create, truncate) breaks the writer: every later call returns
+// that error, and only reopening the store (recovery) goes on.
+//
+// Thread-safety: one thread (the puller's) calls every method; counters()
+// may be read from any thread (atomics).
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "binlog/event_header.h"
+#include "binlog/format_description.h"
+#include "store/binlog_index_file.h"
+#include "store/durable_position.h"
+#include "store/env.h"
+#include "store/log_sink.h"
+#include "store/state_db.h"
+#include "store/stream_state.h"
+
+namespace sidecar::store {
+
+// storage.sync: kGroup, the owner calls Sync() at most every sync_interval
+// (and at once when a semi-sync ACK waits); kTransaction, the writer syncs
+// after every event that completes a transaction.
+enum class SyncMode : uint8_t { kGroup, kTransaction };
+
+// Figures the HTTP layer reads. Monotonic, except last_fsync_micros.
+struct WriterCounters {
+  std::atomic<uint64_t> bytes_appended{0};   // bytes of events stored
+  std::atomic<uint64_t> events_appended{0};  // events stored
+  std::atomic<uint64_t> fsyncs{0};           // fdatasyncs of data files
+  std::atomic<uint64_t> last_fsync_micros{0};
+  std::atomic<uint64_t> checkpoints{0};  // checkpoints committed
+};
+
+// Where the stored binlog ends at a transaction boundary: where a pull
+// resumes (by file and position, or by GTID state).
+struct ResumePoint {
+  int64_t file_seq = 0;
+  std::string file;
+  uint64_t position = 0;
+  std::string gtid_state;  // CheckpointGtidState text
+
+  bool operator==(const ResumePoint&) const = default;
+};
+
+// The store as recovery left it: what the writer continues from.
+struct WriterStart {
+  // The store's last file, its size the checkpoint position; nullopt when
+  // the store is empty.
+  std::optional<FileCatalogEntry> last_file;
+  // The FORMAT_DESCRIPTION governing the last file's end.
+  std::optional<binlog::FormatDescription> format;
+  // The file a ROTATE ending the (closed) last file names, else "".
+  std::string rotates_to;
+  // The stream's state at the checkpoint.
+  StreamState stream{CheckpointGtidState()};
+  UpstreamIdentity upstream;
+  // The seq the next new file gets.
+  int64_t next_seq = 1;
+};
+
+class BinlogWriter {
+ public:
+  struct Options {
+    SyncMode sync = SyncMode::kGroup;
+    // A batch is written once it holds this many bytes; a larger event is
+    // written straight from the caller's memory.
+    size_t batch_bytes = size_t(1) << 20;
+    LogSink log;
+  };
+
+  // Opens the last file for appending when it is still active.
+  // REQUIRES: env, db, durable outlive the writer; `binlog_dir` exists and
+  // recovery made the store match `start` and `index`.
+  static Result<std::unique_ptr<BinlogWriter>> Open(Env* env, StateDb* db, DurablePosition* durable,
+                                                    std::string binlog_dir, Options options,
+                                                    WriterStart start, BinlogIndexFile index);
+  BinlogWriter(const BinlogWriter&) = delete;
+  BinlogWriter& operator=(const BinlogWriter&) = delete;
+  ~BinlogWriter();
+
+  // Takes one event received from the primary (see the file comment). The
+  // bytes are copied; `event` may die when this returns.
+  // REQUIRES: the caller verified the event's CRC32 when it carries one.
+  Status Append(const binlog::EventView& event);
+  // Group commit: makes everything appended durable and checkpoints the last
+  // transaction boundary (see the protocol above). OK means durable_position
+  // now covers that boundary.
+  Status Sync();
+
+  // The primary the next checkpoints name (its flavour follows the stored
+  // FORMAT_DESCRIPTION events once there is one).
+  void SetUpstream(const UpstreamIdentity& upstream);
+
+  // The last transaction boundary appended (durable or not); nullopt while
+  // the store holds no file.
+  std::optional<ResumePoint> resume_point() const;
+  const WriterCounters& counters() const { return counters_; }
+
+ private:
+  BinlogWriter(Env* env, StateDb* db, DurablePosition* durable, std::string binlog_dir,
+               Options options, WriterStart start, BinlogIndexFile index);
+
+  // Append's work; on error Append rewinds to the last boundary.
+  Status Take(const binlog::EventView& event);
+  Status OnDumpStart(const binlog::EventView& event);
+  Status OnResentFormat(const binlog::EventView& event);
+  Status Write(const binlog::EventView& event);
+  // Copies `bytes` into the batch, or writes them through when large.
+  Status Store(Bytes bytes);
+  // Writes the batch (not fdatasync).
+  Status Flush();
+  // Drops the open transaction: the writer stands at boundary_ again.
+  Status RewindToBoundary();
+  Status CloseFile();
+  Status CreateFile(const std::string& name);
+  FileCatalogEntry CurrentRow() const;
+  // Makes `status` the writer's permanent state (outcome on disk unknown).
+  Status Break(Status status);
+
+  Env* const env_;
+  StateDb* const db_;
+  DurablePosition* const durable_;
+  const std::string binlog_dir_;
+  const Options options_;
+  BinlogIndexFile index_;
+  UpstreamIdentity upstream_;
+  StreamState stream_;
+
+  // The store's last file: name, seq and state as the catalogue will say.
+  std::optional<FileCatalogEntry> file_;
+  std::unique_ptr<WritableFile> out_;  // null once the file is closed
+  std::optional<binlog::FormatDescription> format_;
+  bool positions_are_offsets_ = false;  // the file's first FDE is checksum-aware
+  uint64_t written_ = 0;                // bytes of the file handed to out_
+  uint64_t end_ = 0;                    // written_ + pending_.size()
+  uint64_t boundary_ = 0;               // end of the last transaction boundary, <= end_
+  std::vector<uint8_t> pending_;
+  bool unsynced_ = false;  // written bytes not yet fdatasync'd
+  std::string rotates_to_;
+  std::vector<FileCatalogEntry> closed_files_;  // closed since the last checkpoint
+  bool dirty_ = false;  // the boundary or the catalogue moved since the last checkpoint
+  int64_t next_seq_;
+  Status broken_;
+  WriterCounters counters_;
+};
+
+}  // namespace sidecar::store
