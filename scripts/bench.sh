@@ -4,6 +4,9 @@
 # Usage: scripts/bench.sh [SECTION...]      (default: every section)
 #   check-binlog   read throughput and peak RSS of `check-binlog` on a >= 1 GiB binlog from a
 #                  real MariaDB, against `cat FILE > /dev/null` (the read ceiling).
+#   store-append   the store's append path (storage.sync = group, every byte fdatasync'd and
+#                  checkpointed) replaying that binlog, against `dd conv=fdatasync` of the same
+#                  size on the same disk; write(2) calls, fsyncs and heap allocations per MB.
 #
 # Environment:
 #   BENCH_DIR        cache and work dir (default /var/tmp/binlog-sidecar-bench); the generated
@@ -22,11 +25,13 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=lib/mariadb.sh
 source "$REPO/scripts/lib/mariadb.sh"
 
-BENCH_SECTIONS=(check-binlog)
+BENCH_SECTIONS=(check-binlog store-append)
 BENCH_DIR="${BENCH_DIR:-/var/tmp/binlog-sidecar-bench}"
 BENCH_RUNS="${BENCH_RUNS:-5}"
 BENCH_MIN_BYTES="${BENCH_MIN_BYTES:-1073741824}"
 BENCH_ROW_BYTES="${BENCH_ROW_BYTES:-60000}"
+# storage.sync_interval for the store-append section, in milliseconds (the product default).
+BENCH_SYNC_INTERVAL_MS="${BENCH_SYNC_INTERVAL_MS:-5}"
 # Peak RSS may grow by at most this much from a tiny file to the big one to count as flat.
 BENCH_FLAT_RSS_SLACK_MB="${BENCH_FLAT_RSS_SLACK_MB:-32}"
 BUILD_DIR="${BUILD_DIR:-$REPO/build}"
@@ -170,6 +175,51 @@ bench_section_check_binlog() {
     "$( ((fast && flat)) && echo MET || echo 'NOT MET')" \
     "$( ((fast)) && echo '>= 1 GB/s' || echo 'below 1 GB/s')" \
     "$( ((flat)) && echo flat || echo 'NOT flat') (criterion: peak RSS grows by <= $BENCH_FLAT_RSS_SLACK_MB MB from the tiny file to the big one)"
+}
+
+# bench_section_store_append: the store's append throughput against dd conv=fdatasync, both
+# writing the same number of bytes into BENCH_DIR's disk, alternating, BENCH_RUNS times each.
+bench_section_store_append() {
+  local big="$BENCH_DIR/binlog/big.binlog" tool bytes run out dd_s kb line
+  local -a dd_t=() st_t=() lines=()
+  bench_generate_binlog
+  tool="$(dirname "$SIDECAR_BIN")/../bench/store_append_bench"
+  [[ -x "$tool" ]] || cmake --build "$BUILD_DIR" --target store_append_bench >&2
+  bytes="$(stat -c %s "$big")"
+  cat "$big" >/dev/null
+
+  say "timing $BENCH_RUNS runs each of dd conv=fdatasync and the store append path"
+  for ((run = 0; run < BENCH_RUNS; run++)); do
+    rm -f "$WORK_DIR/dd.out"
+    measure dd_s kb dd if=/dev/zero of="$WORK_DIR/dd.out" bs=1M \
+      count="$(((bytes + 1048575) / 1048576))" conv=fdatasync
+    dd_t+=("$dd_s")
+    rm -f "$WORK_DIR/dd.out"
+    out="$WORK_DIR/store.$run"
+    rm -rf "$out" && mkdir -p "$out"
+    line="$("$tool" "$big" "$out" "$BENCH_SYNC_INTERVAL_MS")" || harness_die "store_append_bench failed"
+    lines+=("$line")
+    st_t+=("$(sed -E 's/.*seconds=([0-9.]+).*/\1/' <<<"$line")")
+    rm -rf "$out"
+  done
+
+  local dd_med st_med dd_mbs st_mbs ratio median_line
+  dd_med="$(median "${dd_t[@]}")" st_med="$(median "${st_t[@]}")"
+  dd_mbs="$(calc "$bytes / $dd_med / 1e6")" st_mbs="$(calc "$bytes / $st_med / 1e6")"
+  ratio="$(calc "$st_mbs / $dd_mbs")"
+  for line in "${lines[@]}"; do
+    [[ "$line" == *"seconds=$st_med "* ]] && median_line="$line"
+  done
+
+  echo
+  echo "## store append (storage.sync = group, sync_interval = ${BENCH_SYNC_INTERVAL_MS}ms)"
+  printf '%.2f GB replayed from %s, %s runs, median\n' "$(calc "$bytes / 1e9")" "$big" "$BENCH_RUNS"
+  printf '%-28s %10s %8s\n' command seconds MB/s
+  printf '%-28s %10.3f %8.1f\n' "dd bs=1M conv=fdatasync" "$dd_med" "$dd_mbs"
+  printf '%-28s %10.3f %8.1f\n' "store append (fsync'd)" "$st_med" "$st_mbs"
+  printf 'ratio store/dd: %.2f (goal >= 0.90: %s)\n' "$ratio" \
+    "$( (($(calc "($ratio >= 0.9) ? 1 : 0"))) && echo MET || echo 'NOT MET')"
+  printf 'median run: %s\n' "${median_line:-${lines[0]}}"
 }
 
 # main [SECTION...]: run the named sections (default: all) in order.
