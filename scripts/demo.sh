@@ -2,7 +2,8 @@
 # binlog-sidecar demo: from a fresh machine to a checked binlog in one command.
 #
 # Usage:
-#   scripts/demo.sh [start]   install deps, build, start a MariaDB primary, load it, check its binlogs
+#   scripts/demo.sh [start]   install deps, build, start a MariaDB primary and the sidecar pulling
+#                             from it, load the primary, check the sidecar's stored binlogs
 #   scripts/demo.sh stop      stop the servers the demo started (by their PID files; data is kept)
 #   scripts/demo.sh status    show what the demo has running
 #
@@ -17,6 +18,8 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source-path=SCRIPTDIR
 # shellcheck source=lib/mariadb.sh
 source "$REPO/scripts/lib/mariadb.sh"
+# shellcheck source=lib/sidecar.sh
+source "$REPO/scripts/lib/sidecar.sh"
 
 DEMO_DIR="${DEMO_DIR:-/tmp/binlog-sidecar-demo}"
 BUILD_DIR="${BUILD_DIR:-$REPO/build}"
@@ -66,7 +69,79 @@ demo_start_server() {
 # several files to look at.
 demo_start_primary() {
   demo_start_server primary 1 --binlog-checksum=CRC32 --max-binlog-size=4M
+  mariadb_sql primary "CREATE USER IF NOT EXISTS 'repl'@'127.0.0.1' IDENTIFIED BY 'demo-repl';
+    GRANT REPLICATION SLAVE, REPLICATION CLIENT, BINLOG MONITOR ON *.* TO 'repl'@'127.0.0.1'"
 }
+
+# demo_sidecar_pid: print the PID of the demo's running sidecar; fails when none runs.
+demo_sidecar_pid() {
+  local pid
+  pid="$(cat "$DEMO_DIR/sidecar/sidecar.pid" 2>/dev/null)" || return 1
+  proc_alive "$pid" && grep -q binlog-sidecar "/proc/$pid/cmdline" 2>/dev/null && echo "$pid"
+}
+
+# demo_start_sidecar: configure (once) and start the sidecar pulling from the primary, detached
+# in the background, unless it already runs. Its log is DEMO_DIR/sidecar/sidecar.log.
+demo_start_sidecar() {
+  local dir="$DEMO_DIR/sidecar" pid
+  if pid="$(demo_sidecar_pid)"; then
+    say "sidecar already running (PID $pid): reusing it"
+    return 0
+  fi
+  mkdir -p "$dir/data"
+  printf 'demo-repl\n' >"$dir/repl.password"
+  chmod 600 "$dir/repl.password"
+  cat >"$dir/sidecar.conf" <<CONF
+[upstream]
+host = 127.0.0.1
+port = $(mariadb_port primary)
+user = repl
+password_file = $dir/repl.password
+server_id = 4001
+ssl = off
+
+[storage]
+data_dir = $dir/data
+
+[serve]
+port = $(free_port)
+user = repl
+password_file = $dir/repl.password
+
+[replica]
+socket = $(mariadb_socket primary)
+user = repl
+password_file = $dir/repl.password
+
+[http]
+port = $(free_port)
+CONF
+  say "starting binlog-sidecar --config $dir/sidecar.conf (pulling from the primary)"
+  setsid "$SIDECAR_BIN" --config "$dir/sidecar.conf" </dev/null >>"$dir/sidecar.log" 2>&1 &
+  echo $! >"$dir/sidecar.pid"
+}
+
+# demo_wait_sidecar: wait (at most 60 s) until the sidecar's durable checkpoint reaches the
+# primary's SHOW MASTER STATUS.
+demo_wait_sidecar() {
+  local want got="" deadline=$((SECONDS + 60))
+  want="$(mariadb_sql primary "SHOW MASTER STATUS" | awk '{print $1" "$2}')"
+  while ((SECONDS < deadline)); do
+    got="$(sidecar_checkpoint_of "$DEMO_DIR/sidecar/data")"
+    if [[ "$got" == "$want" ]]; then
+      say "sidecar caught up: its durable checkpoint is the primary's position, $got"
+      return 0
+    fi
+    if ! demo_sidecar_pid >/dev/null; then
+      tail -n 20 "$DEMO_DIR/sidecar/sidecar.log" >&2
+      harness_die "the sidecar stopped"
+    fi
+    sleep 0.2
+  done
+  tail -n 20 "$DEMO_DIR/sidecar/sidecar.log" >&2
+  harness_die "the sidecar's checkpoint is '$got', the primary is at '$want' after 60 s"
+}
+
 
 # demo_load: DEMO_LOAD_SECONDS of sysbench oltp_write_only on the primary (tables created on
 # the first run).
@@ -91,13 +166,14 @@ demo_load() {
   say "primary at GTID $(mariadb_sql primary 'SELECT @@gtid_binlog_pos'), $(grep -oE 'transactions: +[0-9]+' "$log" | tail -n 1 | tr -s ' ') in the last run"
 }
 
-# demo_check_binlog: run `binlog-sidecar check-binlog` on every binlog of the primary and print
-# its JSON Lines, then a one-line summary. Fails if a file is damaged or the command fails.
+# demo_check_binlog: run `binlog-sidecar check-binlog` on every binlog file the sidecar stored
+# and print its JSON Lines, then a one-line summary. Fails if a file is damaged or the command
+# fails.
 demo_check_binlog() {
-  local out="$DEMO_DIR/check-binlog.jsonl" rc=0
+  local out="$DEMO_DIR/check-binlog.jsonl" rc=0 stored="$DEMO_DIR/sidecar/data/binlog"
   local -a files
-  mapfile -t files < <(mariadb_binlogs primary)
-  say "binlog-sidecar check-binlog $(mariadb_datadir primary)/mysql-bin.0* (${#files[@]} files)"
+  mapfile -t files < <(ls "$stored"/mysql-bin.[0-9]*)
+  say "binlog-sidecar check-binlog $stored/mysql-bin.0* (${#files[@]} files the sidecar stored)"
   "$SIDECAR_BIN" check-binlog "${files[@]}" >"$out" 2>"$out.err" </dev/null || rc=$?
   if [[ "$rc" != 0 && "$rc" != 1 ]]; then
     cat "$out.err" >&2
@@ -115,13 +191,12 @@ demo_check_binlog() {
 # demo_print_next: how to look around and how to stop.
 demo_print_next() {
   cat <<EOF
-
-Note: this build has no pull/serve yet (the sidecar does not replicate the primary yet); the demo checks the primary's binlog files only.
-
-The primary keeps running:
-  mariadb --no-defaults -uroot -S $(mariadb_socket primary)          # a SQL shell on it
-  ls $(mariadb_datadir primary)/mysql-bin.*                          # its binlogs
-Stop it with:  scripts/demo.sh stop     (data stays in $DEMO_DIR)
+The primary and the sidecar keep running (serving replicas, HTTP health and the budget are
+not in this build yet: the sidecar pulls and stores):
+  mariadb --no-defaults -uroot -S $(mariadb_socket primary)          # a SQL shell on the primary
+  ls $DEMO_DIR/sidecar/data/binlog/                                   # the sidecar's copy
+  tail -f $DEMO_DIR/sidecar/sidecar.log                               # its log
+Stop both with:  scripts/demo.sh stop     (data stays in $DEMO_DIR)
 EOF
 }
 
@@ -145,14 +220,22 @@ demo_start() {
   "$REPO/scripts/deps.sh"
   demo_build
   demo_start_primary
+  demo_start_sidecar
   demo_load
+  demo_wait_sidecar
   demo_check_binlog
   demo_print_next
 }
 
-# demo_stop: stop every server the demo recorded under DEMO_DIR, by PID; keep all data.
+# demo_stop: stop the sidecar and every server the demo recorded under DEMO_DIR, by PID; keep
+# all data.
 demo_stop() {
   local pidfile name pid stopped=0
+  if pid="$(demo_sidecar_pid)"; then
+    say "stopping binlog-sidecar (PID $pid)"
+    proc_stop "$pid" 30 || true
+    stopped=$((stopped + 1))
+  fi
   for pidfile in "$DEMO_DIR"/*/mariadbd.pid; do
     [[ -f "$pidfile" ]] || continue
     name="$(basename "$(dirname "$pidfile")")"
@@ -168,8 +251,11 @@ demo_stop() {
 # demo_status: list the demo's servers and whether they run.
 demo_status() {
   local dir name pid found=0
+  if pid="$(demo_sidecar_pid)"; then
+    say "sidecar: running, PID $pid, checkpoint $(sidecar_checkpoint_of "$DEMO_DIR/sidecar/data")"
+  fi
   for dir in "$DEMO_DIR"/*/; do
-    [[ -d "$dir/data" ]] || continue
+    [[ -d "$dir/data" && "$(basename "$dir")" != sidecar ]] || continue
     name="$(basename "$dir")"
     found=1
     if pid="$(mariadb_pid "$name")"; then

@@ -19,7 +19,7 @@ BUILD_PACKAGES=(
 )
 # runtime tests, demo and benchmarks: a real MariaDB, load, and the tools the scripts use.
 TEST_PACKAGES=(
-  mariadb-server mariadb-client sysbench xxd jq procps time
+  mariadb-server mariadb-client sysbench xxd jq procps time sqlite3
 )
 
 # missing_packages PKG...: print the PKGs that dpkg does not report as installed.

@@ -7,6 +7,7 @@
 
 #include "app/check_binlog_command.h"
 #include "app/check_config_command.h"
+#include "app/daemon.h"
 #include "app/logger.h"
 #include "app/version.h"
 
@@ -80,11 +81,9 @@ int RunWithConfig(std::span<const std::string_view> args, std::ostream& out, std
   if (!parsed) return kExitUsage;
   if (parsed->check_config) return RunCheckConfig(parsed->path, parsed->overrides, out, err);
   Logger logger(err);
-  if (!LoadConfigReporting(parsed->path, parsed->overrides, logger)) return kExitFailure;
-  // The lead replaces this branch with the daemon (pull and serve) when the puller lands.
-  err << "binlog-sidecar: the daemon (pull and serve) is not in this build yet; --check-config "
-         "validates a configuration\n";
-  return kExitFailure;
+  const std::optional<Config> config = LoadConfigReporting(parsed->path, parsed->overrides, logger);
+  if (!config) return kExitFailure;
+  return RunDaemon(*config, logger);
 }
 
 }  // namespace

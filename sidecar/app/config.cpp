@@ -90,14 +90,14 @@ class Loader {
     for (const std::string& text : overrides) {
       const Location where{std::string(kSetSource), 0};
       const auto equals = text.find('=');
-      const auto dot = text.substr(0, equals).find('.');
+      const std::string_view name = Trim(std::string_view(text).substr(0, equals));
+      const auto dot = name.find('.');
       if (equals == std::string::npos || dot == std::string::npos) {
         Error(where, "", "",
               fmt::format("'{}' is not an override (section.key=value, such as upstream.port=3306)",
                           text.substr(0, equals)));
         continue;
       }
-      const std::string_view name = Trim(std::string_view(text).substr(0, equals));
       const std::string_view raw_section = name.substr(0, dot), raw_key = name.substr(dot + 1);
       if (!IsIniName(raw_section) || !IsIniName(raw_key)) {
         Error(where, "", "",

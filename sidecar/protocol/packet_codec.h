@@ -62,6 +62,8 @@ class PacketCodec {
   void set_check_sequence(bool check) { check_sequence_ = check; }
   void set_read_ahead(bool on) { read_ahead_ = on; }
   size_t max_packet() const { return max_packet_; }
+  // True when read-ahead bytes are waiting: the next ReadPacket() may not need the socket.
+  bool has_buffered_input() const { return ahead_end_ > ahead_begin_; }
   void set_max_packet(size_t max) { max_packet_ = max; }
 
   Connection& connection() { return *conn_; }

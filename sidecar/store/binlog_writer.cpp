@@ -41,8 +41,6 @@ Result<std::unique_ptr<BinlogWriter>> BinlogWriter::Open(Env* env, StateDb* db,
 BinlogWriter::BinlogWriter(Env* env, StateDb* db, DurablePosition* durable, std::string binlog_dir,
                            Options options, WriterStart start, BinlogIndexFile index)
     : env_(env),
-      db_(db),
-      durable_(durable),
       binlog_dir_(std::move(binlog_dir)),
       options_(std::move(options)),
       index_(std::move(index)),
@@ -51,7 +49,8 @@ BinlogWriter::BinlogWriter(Env* env, StateDb* db, DurablePosition* durable, std:
       file_(std::move(start.last_file)),
       format_(std::move(start.format)),
       rotates_to_(std::move(start.rotates_to)),
-      next_seq_(start.next_seq) {
+      next_seq_(start.next_seq),
+      syncer_(db, durable, &counters_) {
   // At most one event below batch_bytes lands on a batch that is just short of it.
   pending_.reserve(2 * options_.batch_bytes);
   if (file_) {
@@ -73,7 +72,7 @@ std::optional<ResumePoint> BinlogWriter::resume_point() const {
 }
 
 Status BinlogWriter::Append(const binlog::EventView& event) {
-  if (!broken_.ok()) return broken_;
+  if (Status s = Health(); !s.ok()) return s;
   Status status = Take(event);
   if (!status.ok() && broken_.ok()) {
     // Whatever failed, the writer goes back to where the puller resumes.
@@ -264,6 +263,9 @@ Status BinlogWriter::CloseFile() {
     if (Status s = RewindToBoundary(); !s.ok()) return s;
   }
   if (Status s = Flush(); !s.ok()) return Break(s);
+  // Once the syncer is done with every ticket naming this file, only this
+  // thread holds it: fdatasync what no ticket covered, then close it.
+  if (Status s = syncer_.WaitAll(); !s.ok()) return Break(s);
   if (unsynced_) {
     if (Status s = out_->Sync(); !s.ok()) return Break(s);
     counters_.fsyncs.fetch_add(1, std::memory_order_relaxed);
@@ -313,34 +315,41 @@ FileCatalogEntry BinlogWriter::CurrentRow() const {
   return row;
 }
 
-Status BinlogWriter::Sync() {
-  if (!broken_.ok()) return broken_;
+Status BinlogWriter::RequestSync() {
+  if (Status s = Health(); !s.ok()) return s;
   if (out_) {
     if (Status s = Flush(); !s.ok()) return s;
-    if (unsynced_) {
-      const auto start = std::chrono::steady_clock::now();
-      if (Status s = out_->Sync(); !s.ok()) return Break(s);
-      const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-          std::chrono::steady_clock::now() - start);
-      counters_.fsyncs.fetch_add(1, std::memory_order_relaxed);
-      counters_.last_fsync_micros.store(uint64_t(micros.count()), std::memory_order_relaxed);
-      unsynced_ = false;
-    }
   }
-  if (!dirty_) return Status::Ok();
-  Checkpoint checkpoint{.file_name = file_->name,
-                        .position = boundary_,
-                        .gtid_state = stream_.gtid_state().ToString(),
-                        .upstream = upstream_,
-                        .updated_at = std::chrono::system_clock::now()};
-  std::vector<FileCatalogEntry> rows = closed_files_;
-  rows.push_back(CurrentRow());
-  if (Status s = db_->CommitCheckpoint(checkpoint, rows); !s.ok()) return s;
+  if (!unsynced_ && !dirty_) return Status::Ok();
+  SyncTicket ticket;
+  if (unsynced_) ticket.file = out_;
+  if (dirty_) {
+    CheckpointCommit& commit = ticket.commit.emplace();
+    commit.checkpoint = Checkpoint{.file_name = file_->name,
+                                   .position = boundary_,
+                                   .gtid_state = stream_.gtid_state().ToString(),
+                                   .upstream = upstream_,
+                                   .updated_at = std::chrono::system_clock::now()};
+    commit.rows = std::move(closed_files_);
+    commit.rows.push_back(CurrentRow());
+    commit.publish = BinlogPosition{file_->seq, file_->name, boundary_};
+  }
+  ticket_ = syncer_.Submit(std::move(ticket));
   closed_files_.clear();
+  unsynced_ = false;
   dirty_ = false;
-  counters_.checkpoints.fetch_add(1, std::memory_order_relaxed);
-  durable_->Publish(BinlogPosition{file_->seq, file_->name, boundary_});
   return Status::Ok();
+}
+
+Status BinlogWriter::Sync() {
+  if (Status s = RequestSync(); !s.ok()) return s;
+  if (Status s = syncer_.Wait(ticket_); !s.ok()) return Break(s);
+  return Status::Ok();
+}
+
+Status BinlogWriter::Health() {
+  if (broken_.ok() && syncer_.failed()) broken_ = syncer_.error();
+  return broken_;
 }
 
 Status BinlogWriter::Break(Status status) {

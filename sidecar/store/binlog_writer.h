@@ -12,20 +12,27 @@
 // already). A real ROTATE is written and closes its file; the next file
 // starts with the magic and its own FORMAT_DESCRIPTION at position 4.
 //
-// Crash-safety protocol: the write order, stated once.
-//   1. Append: the event's bytes go to a batch buffer (one write(2) per batch
-//      at Sync, or when the batch reaches batch_bytes).
-//   2. Sync: write the batch -> fdatasync the data file -> StateDb::
-//      CommitCheckpoint(file, LAST TRANSACTION BOUNDARY, GTID state there,
-//      changed catalogue rows) -> DurablePosition::Publish(that boundary).
-//   3. A new file: create, write magic, SyncDir(binlog/) and rewrite the
-//      index before any checkpoint can name it. A closed file is fdatasync'd
-//      when it closes, before the checkpoint that marks it closed.
+// Crash-safety protocol: the write order, stated once, and which thread does
+// each step (W: the writer's thread, the caller's; S: the syncer's thread,
+// binlog_syncer.h).
+//   1. Append (W): the event's bytes go to a batch buffer (one write(2) per
+//      batch at RequestSync/Sync, or when the batch reaches batch_bytes).
+//   2. Sync: (W) write the batch, then snapshot a sync ticket: the file, the
+//      LAST TRANSACTION BOUNDARY written, the GTID state there, the changed
+//      catalogue rows, and hand it to S. (S) fdatasync the data file ->
+//      StateDb::CommitCheckpoint(file, boundary, GTID state, rows) ->
+//      DurablePosition::Publish(that boundary). W appends meanwhile; S
+//      serves every ticket queued during its fdatasync with one fdatasync
+//      and one checkpoint (the newest; see binlog_syncer.h).
+//   3. A new file (W): create, write magic, SyncDir(binlog/) and rewrite the
+//      index before any ticket can name it. A closed file is fdatasync'd
+//      (W, after S finished every ticket naming it) when it closes, before
+//      the ticket whose checkpoint marks it closed.
 //   Recovery (recovery.h) truncates every byte past the checkpoint, so a
 //   crash between any two steps loses only what no one was told is durable.
 // Example: the primary sends, in mysql-bin.000007,
 //     GTID@1000 BEGIN@1070 ROWS@1150 XID@1900 (ends 1931) GTID@1931 BEGIN@2001
-// and Sync runs: all bytes up to 2070 are written and fdatasync'd, but the
+// and a sync runs: all bytes up to 2070 are written and fdatasync'd, but the
 // checkpoint says (mysql-bin.000007, 1931): the transaction at 1931 is open.
 // Power fails; recovery cuts the file to 1931 and the pull resumes at 1931,
 // from which the primary sends the same bytes again. Readers were never shown
@@ -38,11 +45,16 @@
 // positions, and nothing of it is written. After any error from Append the
 // writer stands at resume_point(): the open transaction was dropped, and the
 // puller must reconnect from there. An I/O failure whose outcome is unknown
-// (fdatasync, create, truncate) breaks the writer: every later call returns
-// that error, and only reopening the store (recovery) goes on.
+// (fdatasync, create, truncate), or a failed checkpoint commit, breaks the
+// writer: every later call returns that error, and only reopening the store
+// (recovery) goes on. A failure on the syncer's thread breaks it too: the
+// next call on the writer's thread returns it.
 //
 // Thread-safety: one thread (the puller's) calls every method; counters()
-// may be read from any thread (atomics).
+// may be read from any thread (atomics). The writer owns a syncer thread
+// (binlog_syncer.h) for step 2; destroying the writer lets the fdatasync in
+// flight finish and drops the tickets still queued (nothing unpublished was
+// promised), so call Sync() first to keep what was appended.
 #pragma once
 
 #include <atomic>
@@ -57,6 +69,7 @@
 #include "binlog/event_header.h"
 #include "binlog/format_description.h"
 #include "store/binlog_index_file.h"
+#include "store/binlog_syncer.h"
 #include "store/durable_position.h"
 #include "store/env.h"
 #include "store/log_sink.h"
@@ -65,19 +78,12 @@
 
 namespace sidecar::store {
 
-// storage.sync: kGroup, the owner calls Sync() at most every sync_interval
-// (and at once when a semi-sync ACK waits); kTransaction, the writer syncs
-// after every event that completes a transaction.
+// storage.sync: kGroup, the owner calls RequestSync() at most every
+// sync_interval, and Sync() (or waits on the DurablePosition) when a
+// semi-sync ACK waits; kTransaction, the writer Sync()s (blocking) after
+// every event that completes a transaction, so each is durable before the
+// next one is acknowledged.
 enum class SyncMode : uint8_t { kGroup, kTransaction };
-
-// Figures the HTTP layer reads. Monotonic, except last_fsync_micros.
-struct WriterCounters {
-  std::atomic<uint64_t> bytes_appended{0};   // bytes of events stored
-  std::atomic<uint64_t> events_appended{0};  // events stored
-  std::atomic<uint64_t> fsyncs{0};           // fdatasyncs of data files
-  std::atomic<uint64_t> last_fsync_micros{0};
-  std::atomic<uint64_t> checkpoints{0};  // checkpoints committed
-};
 
 // Where the stored binlog ends at a transaction boundary: where a pull
 // resumes (by file and position, or by GTID state).
@@ -100,7 +106,7 @@ struct WriterStart {
   // The file a ROTATE ending the (closed) last file names, else "".
   std::string rotates_to;
   // The stream's state at the checkpoint.
-  StreamState stream{CheckpointGtidState()};
+  StreamState stream;
   UpstreamIdentity upstream;
   // The seq the next new file gets.
   int64_t next_seq = 1;
@@ -130,9 +136,15 @@ class BinlogWriter {
   // bytes are copied; `event` may die when this returns.
   // REQUIRES: the caller verified the event's CRC32 when it carries one.
   Status Append(const binlog::EventView& event);
-  // Group commit: makes everything appended durable and checkpoints the last
-  // transaction boundary (see the protocol above). OK means durable_position
-  // now covers that boundary.
+  // Group commit, pipelined: writes the batch and hands the syncer a ticket
+  // for everything appended so far (step 2 above), then returns at once,
+  // while the syncer makes it durable, checkpoints the last transaction
+  // boundary and publishes it. An error only when the writer is broken
+  // (including by an earlier ticket's failure).
+  Status RequestSync();
+  // RequestSync, then waits for the syncer: OK means everything appended
+  // so far is durable and durable_position covers the last transaction
+  // boundary (as checkpointed).
   Status Sync();
 
   // The primary the next checkpoints name (its flavour follows the stored
@@ -162,12 +174,15 @@ class BinlogWriter {
   Status CloseFile();
   Status CreateFile(const std::string& name);
   FileCatalogEntry CurrentRow() const;
+  // broken_, after taking over the syncer's failure if there is one.
+  Status Health();
   // Makes `status` the writer's permanent state (outcome on disk unknown).
   Status Break(Status status);
 
+  // Members are the writer's thread's only (the syncer's thread sees the
+  // snapshots in its tickets), except counters_ (atomics, written by both)
+  // and syncer_ (its own locking, binlog_syncer.h).
   Env* const env_;
-  StateDb* const db_;
-  DurablePosition* const durable_;
   const std::string binlog_dir_;
   const Options options_;
   BinlogIndexFile index_;
@@ -176,20 +191,26 @@ class BinlogWriter {
 
   // The store's last file: name, seq and state as the catalogue will say.
   std::optional<FileCatalogEntry> file_;
-  std::unique_ptr<WritableFile> out_;  // null once the file is closed
+  // Null once the file is closed. Shared with the syncer's tickets; the
+  // writer's thread appends, truncates and closes it (the latter only once
+  // the syncer is idle), the syncer's thread only fdatasyncs it.
+  std::shared_ptr<WritableFile> out_;
   std::optional<binlog::FormatDescription> format_;
   bool positions_are_offsets_ = false;  // the file's first FDE is checksum-aware
   uint64_t written_ = 0;                // bytes of the file handed to out_
   uint64_t end_ = 0;                    // written_ + pending_.size()
   uint64_t boundary_ = 0;               // end of the last transaction boundary, <= end_
   std::vector<uint8_t> pending_;
-  bool unsynced_ = false;  // written bytes not yet fdatasync'd
+  bool unsynced_ = false;  // written bytes in no ticket yet
   std::string rotates_to_;
-  std::vector<FileCatalogEntry> closed_files_;  // closed since the last checkpoint
-  bool dirty_ = false;  // the boundary or the catalogue moved since the last checkpoint
+  std::vector<FileCatalogEntry> closed_files_;  // closed since the last ticket
+  bool dirty_ = false;  // the boundary or the catalogue moved since the last ticket
   int64_t next_seq_;
   Status broken_;
+  uint64_t ticket_ = 0;  // the last ticket submitted
   WriterCounters counters_;
+  // Last: stopped (joined) before anything it uses is destroyed.
+  BinlogSyncer syncer_;
 };
 
 }  // namespace sidecar::store

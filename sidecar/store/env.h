@@ -19,8 +19,11 @@
 //
 // Paths are absolute and normalised (no "//", ".", ".." or trailing '/').
 //
-// Thread-safety: an Env is thread-safe. A WritableFile is not (one writer owns
-// it). A RandomAccessFile is thread-safe (positional reads).
+// Thread-safety: an Env is thread-safe. A WritableFile has one owning thread
+// for Append, Truncate, Size and Close; Sync() may run on another thread,
+// concurrently with Append, Truncate and Size (never with Close), and makes
+// durable at least what was appended before it began. A RandomAccessFile is
+// thread-safe (positional reads).
 #pragma once
 
 #include <cstdint>

@@ -12,6 +12,8 @@
 // keeps the files in an in-memory Env.
 //
 // Memory: one read window (1 MiB, larger only for a larger event).
+// Thread-safety: a plain function; safe to call concurrently on different
+// files (the Env is thread-safe).
 #pragma once
 
 #include <cstdint>

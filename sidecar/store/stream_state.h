@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "base/status.h"
 #include "binlog/event_header.h"
@@ -38,6 +39,8 @@ struct FileFacts {
 
 class StreamState {
  public:
+  // A stream with no GTID state yet (a new store).
+  StreamState() = default;
   explicit StreamState(CheckpointGtidState gtid_state) : gtid_state_(std::move(gtid_state)) {}
 
   // A new file begins (its facts start empty); the GTID state carries on.

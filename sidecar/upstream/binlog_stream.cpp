@@ -5,6 +5,7 @@
 #include "binlog/control_events.h"
 #include "binlog/crc32.h"
 #include "binlog/event_type.h"
+#include "protocol/constants.h"
 #include "protocol/generic_packets.h"
 #include "upstream/replication_commands.h"
 
@@ -26,8 +27,8 @@ Result<StreamPacket> BinlogStream::Decode(Bytes payload) {
   if (protocol::IsErrPacket(payload)) {
     auto err = protocol::ParseErr(payload, capabilities_);
     if (!err.ok()) return err.status();
-    return Status::InvalidArgument(fmt::format("{} ended the dump at {}:{}: {}", peer_, file_,
-                                               position_, err->ToString()));
+    return Status::InvalidArgument(
+        fmt::format("{} ended the dump at {}:{}: {}", peer_, file_, position_, err->ToString()));
   }
   if (protocol::IsEofPacket(payload)) return StreamPacket{StreamPacket::Kind::kEnd, {}, false};
   if (payload[0] != protocol::kOkHeader) {
@@ -38,8 +39,8 @@ Result<StreamPacket> BinlogStream::Decode(Bytes payload) {
   if (!semi_sync_) return DecodeEvent(payload.subspan(1), false);
   if (payload.size() < 3 || payload[1] != kSemiSyncIndicator || payload[2] > 1) {
     return Status::Corruption(
-        fmt::format("{} sent an event without a valid semi-sync header (0xEF, 0|1) at {}:{}",
-                    peer_, file_, position_));
+        fmt::format("{} sent an event without a valid semi-sync header (0xEF, 0|1) at {}:{}", peer_,
+                    file_, position_));
   }
   return DecodeEvent(payload.subspan(3), payload[2] == 1);
 }
@@ -54,8 +55,8 @@ Result<StreamPacket> BinlogStream::DecodeEvent(Bytes bytes, bool ack_requested) 
     return Refuse(*header, fmt::format("its header says {} bytes, the packet carries {}",
                                        header->event_size, bytes.size()));
   }
-  StreamPacket packet{StreamPacket::Kind::kEvent, {*header, bytes, events_have_crc_},
-                      ack_requested};
+  StreamPacket packet{
+      StreamPacket::Kind::kEvent, {*header, bytes, events_have_crc_}, ack_requested};
   const auto type = EventType(header->type);
   if (type == EventType::kFormatDescription) {
     auto fde = binlog::FormatDescription::Parse(bytes);
@@ -71,9 +72,8 @@ Result<StreamPacket> BinlogStream::DecodeEvent(Bytes bytes, bool ack_requested) 
     const uint32_t expected = binlog::ExpectedEventCrc(bytes);
     const uint32_t stored = binlog::StoredEventCrc(bytes);
     if (expected != stored) {
-      return Refuse(*header,
-                    fmt::format("CRC32 mismatch (stored 0x{:08x}, computed 0x{:08x})", stored,
-                                expected));
+      return Refuse(*header, fmt::format("CRC32 mismatch (stored 0x{:08x}, computed 0x{:08x})",
+                                         stored, expected));
     }
   }
   if (type == EventType::kRotate) {
@@ -88,9 +88,8 @@ Result<StreamPacket> BinlogStream::DecodeEvent(Bytes bytes, bool ack_requested) 
 }
 
 Status BinlogStream::Refuse(const binlog::EventHeader& header, std::string_view why) const {
-  return Status::Corruption(fmt::format("{} sent a bad {} event after {}:{}: {}; not stored",
-                                        peer_, binlog::EventTypeName(header.type), file_,
-                                        position_, why));
+  return Status::Corruption(fmt::format("{} sent a bad {} event after {}:{}: {}; not stored", peer_,
+                                        binlog::EventTypeName(header.type), file_, position_, why));
 }
 
 }  // namespace sidecar::upstream

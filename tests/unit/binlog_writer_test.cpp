@@ -115,6 +115,11 @@ TEST_F(BinlogWriterTest, StoresAFixtureByteForByteAtThePrimarysPositions) {
   ASSERT_TRUE(store);
   const std::vector<uint8_t> primary =
       sidecar::testing::ReadFileBytes(sidecar::testing::FixturePath(kMysql8Fixture));
+  store->writer().SetUpstream({.host = "10.0.0.5",
+                               .port = 3306,
+                               .server_id = 7,
+                               .server_uuid = "93e95066-a2f4-11ec-9b69-9657f0ae95e2",
+                               .flavor = binlog::Flavor::kMariadb});
   ASSERT_TRUE(Append(*store, FakeRotate("mysql-bin.000001", 4)).ok());
   ASSERT_TRUE(AppendAll(*store, EventsOf(primary)).ok());
   ASSERT_TRUE(store->writer().Sync().ok());
@@ -125,6 +130,9 @@ TEST_F(BinlogWriterTest, StoresAFixtureByteForByteAtThePrimarysPositions) {
   EXPECT_EQ((*checkpoint)->file_name, "mysql-bin.000001");
   EXPECT_EQ((*checkpoint)->position, primary.size());
   EXPECT_EQ((*checkpoint)->gtid_state, "93e95066-a2f4-11ec-9b69-9657f0ae95e2:1-5");
+  EXPECT_EQ((*checkpoint)->upstream.host, "10.0.0.5");
+  EXPECT_EQ((*checkpoint)->upstream.server_id, 7u);
+  // The stored FORMAT_DESCRIPTION decides the flavour.
   EXPECT_EQ((*checkpoint)->upstream.flavor, binlog::Flavor::kMysql);
   auto rows = store->state_db().ListFiles();
   ASSERT_TRUE(rows.ok());

@@ -6,11 +6,15 @@
 // reported as failed (the process died before it saw the result), as chosen.
 // Pair it with FaultInjectionEnv::SimulatePowerLoss to crash at any instant.
 //
-// Not thread-safe (the store's writer and recovery run on one thread).
+// Thread-safe (the writer's syncer thread fdatasyncs while the writer's
+// thread appends): one mutex orders the operations, so each one is wholly
+// before the crash or after it, and after the crash every thread's next
+// operation fails, as when the process dies.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -24,12 +28,16 @@ class CrashingEnv final : public Env {
   CrashingEnv(Env* base, uint64_t crash_at, bool fatal_op_done)
       : base_(base), crash_at_(crash_at), fatal_op_done_(fatal_op_done) {}
 
-  bool crashed() const { return ops_ >= crash_at_; }
+  bool crashed() const {
+    std::lock_guard lock(mu_);
+    return ops_ >= crash_at_;
+  }
 
   // Runs one mutating operation `op` unless the process already died.
   template <typename Op>
   Status Mutate(Op op) {
-    if (crashed()) return Dead();
+    std::lock_guard lock(mu_);
+    if (ops_ >= crash_at_) return Dead();
     if (++ops_ < crash_at_) return op();
     if (fatal_op_done_) op();
     return Dead();
@@ -108,7 +116,8 @@ class CrashingEnv final : public Env {
   Env* const base_;
   const uint64_t crash_at_;
   const bool fatal_op_done_;
-  uint64_t ops_ = 0;
+  mutable std::mutex mu_;
+  uint64_t ops_ = 0;  // GUARDED_BY(mu_): mutating operations attempted
 };
 
 }  // namespace sidecar::store

@@ -32,6 +32,9 @@ Status FeedStream(store::BinlogStore& store, const UpstreamStream& stream, std::
   for (size_t i = *next; i < stream.items().size();) {
     if (Status s = writer.Append(ViewOf(stream.items()[i].bytes)); !s.ok()) return s;
     ++i;
+    if (coin(rng) < options.request_sync_probability) {
+      if (Status s = writer.RequestSync(); !s.ok()) return s;
+    }
     if (coin(rng) < options.sync_probability) {
       if (Status s = sync(); !s.ok()) return s;
     }

@@ -31,11 +31,13 @@ inline constexpr int kKill9StreamFiles = 40;
 
 struct FeedOptions {
   double sync_probability = 0.05;       // Sync after an item
+  double request_sync_probability = 0;  // RequestSync after an item (no report)
   double reconnect_probability = 0.01;  // resume the dump from the writer's resume point
 };
 
 // Feeds `stream` to the store's writer from where the store stands, with
-// Syncs at random points and after the last item; after each successful Sync
+// Syncs (and RequestSyncs, which the syncer serves while appends go on) at
+// random points and after the last item; after each successful Sync
 // reports the durable position. Returns the first error (a crash).
 Status FeedStream(store::BinlogStore& store, const UpstreamStream& stream, std::mt19937_64& rng,
                   const FeedOptions& options,

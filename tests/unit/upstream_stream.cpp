@@ -68,7 +68,7 @@ UpstreamStream::UpstreamStream(binlog::Flavor flavor, uint64_t seed, int file_co
   const std::string base = flavor == binlog::Flavor::kMariadb ? "mariadb-bin" : "mysql-bin";
   for (int i = 0; i < file_count; ++i) names_.push_back(fmt::format("{}.{:06}", base, i + 1));
 
-  store::StreamState state{store::CheckpointGtidState()};
+  store::StreamState state;
   for (size_t f = 0; f < names_.size(); ++f) {
     const auto& fixtures = FixturesOf(flavor);
     std::vector<FixtureEvent> events = ReadFixtureEvents(fixtures[rng() % fixtures.size()]);

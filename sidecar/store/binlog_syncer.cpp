@@ -1,0 +1,113 @@
+#include "store/binlog_syncer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <utility>
+
+namespace sidecar::store {
+
+BinlogSyncer::BinlogSyncer(StateDb* db, DurablePosition* durable, WriterCounters* counters)
+    : db_(db), durable_(durable), counters_(counters), thread_([this] { Run(); }) {}
+
+BinlogSyncer::~BinlogSyncer() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  queued_.notify_one();
+  thread_.join();
+}
+
+uint64_t BinlogSyncer::Submit(SyncTicket ticket) {
+  uint64_t number;
+  {
+    std::lock_guard lock(mu_);
+    number = ++submitted_;
+    if (!error_.ok()) return number;
+    queue_.push_back(std::move(ticket));
+  }
+  queued_.notify_one();
+  return number;
+}
+
+Status BinlogSyncer::Wait(uint64_t ticket) {
+  std::unique_lock lock(mu_);
+  done_.wait(lock, [&] { return !error_.ok() || completed_ >= ticket; });
+  return error_;
+}
+
+Status BinlogSyncer::WaitAll() {
+  uint64_t last;
+  {
+    std::lock_guard lock(mu_);
+    last = submitted_;
+  }
+  return Wait(last);
+}
+
+Status BinlogSyncer::error() const {
+  std::lock_guard lock(mu_);
+  return error_;
+}
+
+void BinlogSyncer::Run() {
+  std::unique_lock lock(mu_);
+  while (true) {
+    queued_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+    if (stop_) return;
+    std::vector<SyncTicket> tickets(std::make_move_iterator(queue_.begin()),
+                                    std::make_move_iterator(queue_.end()));
+    queue_.clear();
+    const uint64_t last = completed_ + tickets.size();
+    lock.unlock();
+    // Commit drops the tickets, and with them its references to the files.
+    Status status = Commit(std::move(tickets));
+    lock.lock();
+    if (!status.ok()) {
+      error_ = std::move(status);
+      failed_.store(true, std::memory_order_release);
+      queue_.clear();
+      done_.notify_all();
+      return;
+    }
+    completed_ = last;
+    done_.notify_all();
+  }
+}
+
+Status BinlogSyncer::Commit(std::vector<SyncTicket> tickets) {
+  std::vector<WritableFile*> files;
+  const CheckpointCommit* newest = nullptr;
+  std::vector<FileCatalogEntry> rows;  // every file's newest row
+  for (SyncTicket& ticket : tickets) {
+    if (ticket.file && std::find(files.begin(), files.end(), ticket.file.get()) == files.end()) {
+      files.push_back(ticket.file.get());
+    }
+    if (!ticket.commit) continue;
+    newest = &*ticket.commit;
+    for (FileCatalogEntry& row : ticket.commit->rows) {
+      auto same = std::find_if(rows.begin(), rows.end(),
+                               [&](const FileCatalogEntry& r) { return r.seq == row.seq; });
+      if (same != rows.end()) {
+        *same = std::move(row);
+      } else {
+        rows.push_back(std::move(row));
+      }
+    }
+  }
+  for (WritableFile* file : files) {
+    const auto start = std::chrono::steady_clock::now();
+    if (Status s = file->Sync(); !s.ok()) return s;
+    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - start);
+    counters_->fsyncs.fetch_add(1, std::memory_order_relaxed);
+    counters_->last_fsync_micros.store(uint64_t(micros.count()), std::memory_order_relaxed);
+  }
+  if (!newest) return Status::Ok();
+  if (Status s = db_->CommitCheckpoint(newest->checkpoint, rows); !s.ok()) return s;
+  counters_->checkpoints.fetch_add(1, std::memory_order_relaxed);
+  durable_->Publish(newest->publish);
+  return Status::Ok();
+}
+
+}  // namespace sidecar::store

@@ -1,0 +1,115 @@
+// BinlogSyncer: the durability half of BinlogWriter's group commit (step 2 of
+// the write order in binlog_writer.h) on a thread of its own, so that the
+// writer's thread goes on appending while a data file is fdatasync'd.
+//
+// The writer hands it SyncTickets: snapshots taken on the writer's thread
+// after it wrote its batch, each naming the file whose written bytes must be
+// made durable and, when the boundary or the catalogue moved, the checkpoint
+// to commit and the position to publish. For each run the syncer takes every
+// ticket queued, in order, and does for them together:
+//   fdatasync every file they name (in order) -> StateDb::CommitCheckpoint
+//   (the newest ticket's checkpoint; the catalogue rows of all of them, a
+//   later row for a file replacing an earlier one) -> DurablePosition::
+//   Publish(the newest ticket's position).
+// One fdatasync covers every write(2) made to the file before it, so the
+// newest ticket's checkpoint covers the bytes of all tickets of the run.
+// Checkpoints are committed in ticket order, so they only move forward.
+//
+// Errors: the first failed fdatasync or commit stops the syncer for good:
+// later tickets are dropped, failed() becomes true and every Wait returns
+// that error (the outcome on disk is unknown; only recovery goes on).
+//
+// Destruction finishes the run in flight, drops the tickets still queued
+// (nothing unpublished was promised to anyone) and joins the thread.
+//
+// Thread-safety: Submit, Wait and WaitAll belong to the writer's thread;
+// failed() and error() may be called from any thread. The syncer's thread
+// calls WritableFile::Sync on files the writer's thread appends to (env.h
+// allows that), the StateDb, the DurablePosition and the counters.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "base/status.h"
+#include "store/durable_position.h"
+#include "store/env.h"
+#include "store/state_db.h"
+
+namespace sidecar::store {
+
+// Figures the HTTP layer reads. Monotonic, except last_fsync_micros.
+struct WriterCounters {
+  std::atomic<uint64_t> bytes_appended{0};   // bytes of events stored
+  std::atomic<uint64_t> events_appended{0};  // events stored
+  std::atomic<uint64_t> fsyncs{0};           // fdatasyncs of data files
+  std::atomic<uint64_t> last_fsync_micros{0};
+  std::atomic<uint64_t> checkpoints{0};  // checkpoints committed
+};
+
+// What a checkpoint commits and publishes, as of the writer's last boundary.
+struct CheckpointCommit {
+  Checkpoint checkpoint;
+  std::vector<FileCatalogEntry> rows;  // closed files since the last commit, then the current
+  BinlogPosition publish;
+};
+
+struct SyncTicket {
+  // The file to fdatasync: every byte written to it before the ticket was
+  // submitted. Null when nothing was written since the previous ticket.
+  std::shared_ptr<WritableFile> file;
+  // Null when neither the boundary nor the catalogue moved.
+  std::optional<CheckpointCommit> commit;
+};
+
+class BinlogSyncer {
+ public:
+  // REQUIRES: db, durable and counters outlive the syncer.
+  BinlogSyncer(StateDb* db, DurablePosition* durable, WriterCounters* counters);
+  BinlogSyncer(const BinlogSyncer&) = delete;
+  BinlogSyncer& operator=(const BinlogSyncer&) = delete;
+  ~BinlogSyncer();
+
+  // Queues `ticket` and returns at once with its number (1, 2, ...). A
+  // ticket submitted after a failure is dropped.
+  uint64_t Submit(SyncTicket ticket);
+  // Blocks until every ticket up to number `ticket` is done (durable,
+  // committed, published): OK, or the syncer's error.
+  Status Wait(uint64_t ticket);
+  // Wait for every ticket submitted so far; afterwards the syncer holds no
+  // reference to any file.
+  Status WaitAll();
+
+  bool failed() const { return failed_.load(std::memory_order_acquire); }
+  // The error that stopped the syncer; OK while it runs.
+  Status error() const;
+
+ private:
+  void Run();
+  // One run's work for `tickets` (step 2 of the write order).
+  Status Commit(std::vector<SyncTicket> tickets);
+
+  StateDb* const db_;
+  DurablePosition* const durable_;
+  WriterCounters* const counters_;
+
+  mutable std::mutex mu_;
+  std::condition_variable queued_;   // signalled on Submit and stop
+  std::condition_variable done_;     // signalled when a run ends
+  std::deque<SyncTicket> queue_;     // GUARDED_BY(mu_)
+  uint64_t submitted_ = 0;           // GUARDED_BY(mu_): the last ticket's number
+  uint64_t completed_ = 0;           // GUARDED_BY(mu_): every ticket up to it is done
+  bool stop_ = false;                // GUARDED_BY(mu_)
+  Status error_;                     // GUARDED_BY(mu_)
+  std::atomic<bool> failed_{false};  // !error_.ok(), readable without mu_
+  std::thread thread_;               // last: starts once the rest is built
+};
+
+}  // namespace sidecar::store

@@ -1,0 +1,341 @@
+#include "upstream/puller.h"
+
+#include <fmt/format.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include "binlog/event_type.h"
+#include "upstream/replication_commands.h"
+
+namespace sidecar::upstream {
+namespace {
+
+using binlog::EventType;
+using Clock = std::chrono::steady_clock;
+
+bool IsWriterFailure(const Status& s) {
+  return s.code() == Status::Code::kIOError || s.code() == Status::Code::kNoSpace;
+}
+
+}  // namespace
+
+const char* PullerStateName(PullerState state) {
+  switch (state) {
+    case PullerState::kStopped:
+      return "stopped";
+    case PullerState::kConnecting:
+      return "connecting";
+    case PullerState::kStreaming:
+      return "streaming";
+    case PullerState::kBackoff:
+      return "backoff";
+    case PullerState::kFailed:
+      return "failed";
+  }
+  return "unknown";
+}
+
+Puller::Puller(store::BinlogStore* store, PullerOptions options)
+    : store_(store),
+      options_(std::move(options)),
+      primary_(options_.client.unix_socket.empty()
+                   ? fmt::format("{}:{}", options_.client.host, options_.client.port)
+                   : options_.client.unix_socket),
+      backoff_(options_.backoff, options_.backoff_seed != 0
+                                     ? options_.backoff_seed
+                                     : uint64_t(Clock::now().time_since_epoch().count())) {
+  status_.primary = primary_;
+}
+
+Puller::~Puller() { Stop(); }
+
+void Puller::Start() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = false;
+  }
+  thread_ = std::thread([this] { Run(); });
+}
+
+void Puller::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+    if (fd_ >= 0) ::shutdown(fd_, SHUT_RDWR);
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+PullerStatus Puller::status() const {
+  std::lock_guard lock(mu_);
+  PullerStatus s = status_;
+  s.bytes_received = bytes_.load();
+  s.events_received = events_.load();
+  s.acks_sent = acks_.load();
+  s.seconds_behind = behind_.load();
+  return s;
+}
+
+void Puller::Log(bool error, std::string_view message) const {
+  const auto& sink = error ? options_.log_error : options_.log_info;
+  if (sink) sink(message);
+}
+
+void Puller::SetState(PullerState state, std::string error) {
+  std::lock_guard lock(mu_);
+  status_.state = state;
+  if (!error.empty()) status_.last_error = std::move(error);
+}
+
+void Puller::Run() {
+  for (;;) {
+    {
+      std::lock_guard lock(mu_);
+      if (stop_) break;
+    }
+    SetState(PullerState::kConnecting);
+    worked_ = false;
+    const Status ended = PullOnce();
+    const Status synced = Sync();  // what was appended becomes durable before anything else
+    if (fatal_) {
+      const Status& cause = synced.ok() ? ended : synced;
+      const std::string why =
+          fmt::format("pulling from {} stopped: the store failed: {}", primary_, cause.message());
+      Log(true, why);
+      SetState(PullerState::kFailed, why);
+      failed_ = true;
+      return;
+    }
+    std::unique_lock lock(mu_);
+    if (stop_) break;
+    if (worked_) backoff_.Reset();
+    const auto delay = backoff_.Next();
+    const std::string why = fmt::format("pull from {}: {}; reconnecting in {} ms", primary_,
+                                        ended.message(), delay.count());
+    status_.state = PullerState::kBackoff;
+    status_.last_error = why;
+    ++status_.reconnects;
+    behind_ = -1;
+    lock.unlock();
+    Log(true, why);
+    lock.lock();
+    wake_.wait_for(lock, delay, [this] { return stop_; });
+  }
+  SetState(PullerState::kStopped);
+}
+
+Result<std::unique_ptr<protocol::ClientSession>> Puller::Open(PrimaryInfo* primary) {
+  {
+    std::lock_guard lock(mu_);
+    fd_ = -1;
+  }
+  protocol::ClientOptions client = options_.client;
+  client.read_timeout = 2 * options_.conversation.heartbeat_period + std::chrono::seconds(1);
+  auto session = protocol::ClientSession::Connect(client);
+  if (!session.ok()) return session.status();
+  {
+    std::lock_guard lock(mu_);
+    if (stop_) return Status::IOError("stopping");
+    fd_ = (*session)->codec().connection().fd();
+  }
+  auto info = SetUpReplicaSession(**session, options_.conversation);
+  if (!info.ok()) return info.status();
+  *primary = std::move(info).value();
+  return session;
+}
+
+Status Puller::PullOnce() {
+  PrimaryInfo primary;
+  auto session = Open(&primary);
+  if (!session.ok()) return session.status();
+  std::optional<GtidResume> gtid_resume;
+  Result<DumpRequest> request = LocateStart(session.value(), &primary, &gtid_resume);
+  Status result = request.ok() ? Status::Ok() : request.status();
+  if (result.ok()) {
+    store_->writer().SetUpstream({options_.client.host, options_.client.port, primary.server_id,
+                                  primary.server_uuid, primary.flavor});
+    Log(false, request->mode == DumpRequest::Mode::kGtid
+                   ? fmt::format("pulling from {} (server_id {}) by GTID after '{}'", primary_,
+                                 primary.server_id, request->gtids)
+                   : fmt::format("pulling from {} (server_id {}) from {}:{}", primary_,
+                                 primary.server_id, request->file, request->position));
+    result = StartDump(**session, primary, options_.conversation, *request);
+    if (result.ok()) result = Stream(**session, primary, gtid_resume);
+  }
+  std::lock_guard lock(mu_);
+  fd_ = -1;
+  return result;
+}
+
+Result<DumpRequest> Puller::LocateStart(std::unique_ptr<protocol::ClientSession>& session,
+                                        PrimaryInfo* primary,
+                                        std::optional<GtidResume>* gtid_resume) {
+  if (store_->writer().resume_point() || options_.start.kind != StartSpec::Kind::kGtid) {
+    return ChooseDump(*session, *primary, gtid_resume);
+  }
+  // A new store from gtid:SET: the file the primary would start a GTID dump
+  // in is pulled whole (the store keeps whole files), on a new connection.
+  auto file = FindFileByGtid(*session, *primary, options_.conversation, options_.start.gtids);
+  if (!file.ok()) return file.status();
+  auto reopened = Open(primary);
+  if (!reopened.ok()) return reopened.status();
+  session = std::move(reopened).value();
+  Log(false, fmt::format("{} holds start gtid:{} in {}: pulling that file from 4", primary_,
+                         options_.start.gtids, *file));
+  return DumpRequest{DumpRequest::Mode::kFilePosition, *file, 4, ""};
+}
+
+Result<DumpRequest> Puller::ChooseDump(protocol::ClientSession& session, const PrimaryInfo& primary,
+                                       std::optional<GtidResume>* gtid_resume) {
+  const std::optional<store::ResumePoint> at = store_->writer().resume_point();
+  if (!at) {
+    auto request = ResolveFreshStart(session, options_.start);
+    if (request.ok() && options_.start.kind == StartSpec::Kind::kFilePosition &&
+        options_.start.position != 4) {
+      Log(false, fmt::format("start {}:{}: the store keeps whole files, pulling {} from 4",
+                             options_.start.file, options_.start.position, options_.start.file));
+    }
+    return request;
+  }
+  const bool by_gtid = !force_file_position_ &&
+                       (options_.gtid == GtidResumeMode::kOn ||
+                        (options_.gtid == GtidResumeMode::kAuto && !at->gtid_state.empty()));
+  force_file_position_ = false;
+  if (!by_gtid) return DumpRequest{DumpRequest::Mode::kFilePosition, at->file, at->position, ""};
+  auto resume = GtidResume::Create(*at, primary.flavor, IsFileClosed(at->file));
+  if (!resume.ok()) return resume.status();
+  *gtid_resume = std::move(resume).value();
+  if (Status s = Append((*gtid_resume)->RestartEvent()); !s.ok()) return s;
+  return DumpRequest{DumpRequest::Mode::kGtid, "", 4, (*gtid_resume)->dump_gtids()};
+}
+
+bool Puller::IsFileClosed(const std::string& file) {
+  auto files = store_->state_db().ListFiles();
+  if (!files.ok()) return false;
+  for (const auto& row : *files) {
+    if (row.name == file) return row.state == store::FileState::kClosed;
+  }
+  return false;
+}
+
+Status Puller::Stream(protocol::ClientSession& session, const PrimaryInfo& primary,
+                      std::optional<GtidResume>& gtid_resume) {
+  BinlogStream stream(primary_, session.capabilities(), primary.checksum, primary.semi_sync);
+  const int fd = session.codec().connection().fd();
+  SetState(PullerState::kStreaming);
+  for (;;) {
+    // Group commit: sync once nothing more is waiting, in the codec's buffer or the socket
+    // (a poll() only when the buffer is drained, so about once per 64 KiB).
+    if (unsynced_bytes_ > 0 && !session.codec().has_buffered_input() && !ReadableNow(fd)) {
+      if (Status s = SyncAndAck(session, stream, false); !s.ok()) return s;
+    }
+    auto payload = session.ReadPacket();
+    if (!payload.ok()) return payload.status();
+    auto packet = stream.Decode(*payload);
+    if (!packet.ok()) return packet.status();
+    if (packet->kind == StreamPacket::Kind::kEnd) {
+      return Status::IOError(fmt::format("{} ended the dump (EOF) at {}:{}", primary_,
+                                         stream.file(), stream.position()));
+    }
+    const binlog::EventView& event = packet->event;
+    bytes_.fetch_add(event.bytes.size(), std::memory_order_relaxed);
+    events_.fetch_add(1, std::memory_order_relaxed);
+    const auto type = EventType(event.header.type);
+    if (type == EventType::kHeartbeat || type == EventType::kHeartbeatV2) {
+      behind_ = 0;
+      worked_ = true;
+    } else if (event.header.timestamp != 0 && !(event.header.flags & binlog::kFlagArtificial)) {
+      const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count();
+      behind_ = std::max<int64_t>(0, now - int64_t(event.header.timestamp));
+    }
+    bool append = true;
+    if (gtid_resume) {
+      auto verdict = gtid_resume->Take(event);
+      if (!verdict.ok()) {
+        if (verdict.status().code() == Status::Code::kInvalidArgument) force_file_position_ = true;
+        return verdict.status();
+      }
+      append = *verdict == GtidResume::Verdict::kAppend;
+    }
+    if (append) {
+      if (Status s = Append(event); !s.ok()) return s;
+    }
+    if (packet->ack_requested) {
+      if (Status s = SyncAndAck(session, stream, true); !s.ok()) return s;
+    } else if (unsynced_bytes_ >= options_.sync_bytes ||
+               (unsynced_bytes_ > 0 && Clock::now() - unsynced_since_ >= options_.sync_interval)) {
+      if (Status s = SyncAndAck(session, stream, false); !s.ok()) return s;
+    }
+  }
+}
+
+Status Puller::Append(const binlog::EventView& event) {
+  Status s = store_->writer().Append(event);
+  if (!s.ok()) {
+    if (IsWriterFailure(s)) fatal_ = true;
+    return s;
+  }
+  const auto type = EventType(event.header.type);
+  if (type != EventType::kHeartbeat && type != EventType::kHeartbeatV2) {
+    if (unsynced_bytes_ == 0) unsynced_since_ = Clock::now();
+    unsynced_bytes_ += event.bytes.size();
+    if (!(event.header.flags & binlog::kFlagArtificial)) worked_ = true;
+  }
+  return Status::Ok();
+}
+
+Status Puller::Sync() {
+  if (unsynced_bytes_ == 0) return Status::Ok();
+  Status s = store_->writer().Sync();
+  if (!s.ok()) {
+    fatal_ = true;
+    return s;
+  }
+  unsynced_bytes_ = 0;
+  return Status::Ok();
+}
+
+Status Puller::RequestSync() {
+  if (unsynced_bytes_ == 0) return Status::Ok();
+  Status s = store_->writer().RequestSync();
+  if (!s.ok()) {
+    fatal_ = true;
+    return s;
+  }
+  unsynced_bytes_ = 0;
+  return Status::Ok();
+}
+
+Status Puller::SyncAndAck(protocol::ClientSession& session, const BinlogStream& stream, bool ack) {
+  // An ACK waits until its event is durable; otherwise the syncer works while we read on.
+  if (Status s = ack ? Sync() : RequestSync(); !s.ok()) return s;
+  {
+    std::lock_guard lock(mu_);
+    status_.file = stream.file();
+    status_.position = stream.position();
+  }
+  if (!ack) return Status::Ok();
+  // Never ACK what is not durable: the published position must cover the event.
+  const store::BinlogPosition durable = store_->durable_position().Get();
+  if (durable.file != stream.file() || durable.offset < stream.position()) {
+    return Status::Corruption(fmt::format(
+        "{} asked for a semi-sync ACK of {}:{}, but the store is durable only up to {}:{} "
+        "(not at a transaction end); no ACK sent",
+        primary_, stream.file(), stream.position(), durable.file, durable.offset));
+  }
+  BuildSemiSyncAck(ack_, stream.file(), stream.position());
+  if (Status s = session.codec().WritePacketWithSequence(ack_, 0); !s.ok()) return s;
+  acks_.fetch_add(1, std::memory_order_relaxed);
+  return Status::Ok();
+}
+
+bool Puller::ReadableNow(int fd) const {
+  if (fd < 0) return false;
+  pollfd p{fd, POLLIN, 0};
+  return ::poll(&p, 1, 0) > 0;
+}
+
+}  // namespace sidecar::upstream

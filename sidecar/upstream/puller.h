@@ -1,0 +1,150 @@
+// Puller: the replica loop on its own thread. connect -> replica conversation
+// -> dump -> every event verified (BinlogStream), lined up (GtidResume, GTID
+// resumes) and appended to the store's writer -> group commit -> semi-sync ACK.
+//
+// Durability before ACK: an event that asks for a semi-sync ACK is appended,
+// then BinlogWriter::Sync() (write, fdatasync, checkpoint, publish) runs, then
+// the ACK is sent only if the store's durable position now covers the event's
+// file and end position. A Sync failure sends no ACK.
+//
+// Group commit: packets are appended while more are buffered or readable at
+// once; a sync is requested (BinlogWriter::RequestSync: the syncer thread
+// fdatasyncs and checkpoints while reading goes on) before a read that would
+// block, and when 1 MiB (sync_bytes) or sync_interval of unsynced events
+// accumulate. The blocking Sync() runs before an ACK and when a connection
+// ends. storage.sync=transaction is the writer's own (it syncs at every
+// transaction end).
+//
+// Where a dump starts: the writer's resume point (the last transaction
+// boundary; synced when a connection ends), by GTID when gtid=on, or gtid=auto
+// and the checkpoint has a GTID state; else by file and position. A new store
+// starts from `start` (a GTID start asks the primary which file holds it, then
+// pulls that file whole). The read timeout is 2x heartbeat_period (+1 s).
+//
+// Errors (network, timeout, ERR from the primary, a bad event, a GTID gap):
+// one log line, then a reconnect after Backoff's delay (reset once a
+// connection has stored or heard something). A writer I/O failure (Sync, or
+// Append answering IOError/NoSpace) is fatal: state kFailed, the thread ends,
+// and failed() is true (the store must be reopened: recovery).
+//
+// Thread-safety: Start/Stop from one owner thread; status() and failed() from
+// any thread. The store must outlive the Puller; the Puller owns the writer's
+// thread-affinity while running.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include "base/status.h"
+#include "protocol/client_session.h"
+#include "store/binlog_store.h"
+#include "upstream/backoff.h"
+#include "upstream/binlog_stream.h"
+#include "upstream/gtid_resume.h"
+#include "upstream/replica_conversation.h"
+
+namespace sidecar::upstream {
+
+enum class GtidResumeMode { kAuto, kOn, kOff };
+
+struct PullerOptions {
+  protocol::ClientOptions client;  // host, port, auth; read_timeout is set by the Puller
+  ConversationOptions conversation;
+  GtidResumeMode gtid = GtidResumeMode::kAuto;
+  StartSpec start;  // for a new store
+  std::chrono::milliseconds sync_interval{5};
+  size_t sync_bytes = size_t(1) << 20;
+  Backoff::Options backoff;
+  uint64_t backoff_seed = 0;  // 0: from the clock
+  std::function<void(std::string_view)> log_info;
+  std::function<void(std::string_view)> log_error;
+};
+
+enum class PullerState { kStopped, kConnecting, kStreaming, kBackoff, kFailed };
+const char* PullerStateName(PullerState state);
+
+// A snapshot for /status and SHOW SLAVE STATUS.
+struct PullerStatus {
+  PullerState state = PullerState::kStopped;
+  std::string primary;     // host:port
+  std::string last_error;  // "" when none yet
+  std::string file;        // where the stream stands
+  uint64_t position = 0;
+  uint64_t bytes_received = 0;
+  uint64_t events_received = 0;
+  uint64_t reconnects = 0;
+  uint64_t acks_sent = 0;
+  int64_t seconds_behind = -1;  // -1: unknown (not streaming yet)
+};
+
+class Puller {
+ public:
+  Puller(store::BinlogStore* store, PullerOptions options);
+  Puller(const Puller&) = delete;
+  Puller& operator=(const Puller&) = delete;
+  ~Puller();  // Stop()
+
+  void Start();
+  // Shuts the connection down, wakes the back-off, joins, and syncs what was
+  // appended. Idempotent.
+  void Stop();
+
+  PullerStatus status() const;
+  bool failed() const { return failed_.load(); }
+
+ private:
+  void Run();
+  // One connection, from connect to the error that ended it.
+  Status PullOnce();
+  Result<std::unique_ptr<protocol::ClientSession>> Open(PrimaryInfo* primary);
+  // The dump for this connection; a new store's GTID start replaces `session`.
+  Result<DumpRequest> LocateStart(std::unique_ptr<protocol::ClientSession>& session,
+                                  PrimaryInfo* primary, std::optional<GtidResume>* gtid_resume);
+  Result<DumpRequest> ChooseDump(protocol::ClientSession& session, const PrimaryInfo& primary,
+                                 std::optional<GtidResume>* gtid_resume);
+  Status Stream(protocol::ClientSession& session, const PrimaryInfo& primary,
+                std::optional<GtidResume>& gtid_resume);
+  Status Append(const binlog::EventView& event);
+  // Requests a sync (ack = false) or syncs and then ACKs (ack = true).
+  Status SyncAndAck(protocol::ClientSession& session, const BinlogStream& stream, bool ack);
+  Status Sync();         // blocking: everything appended is durable
+  Status RequestSync();  // non-blocking: the syncer makes it durable
+  bool ReadableNow(int fd) const;
+  bool IsFileClosed(const std::string& file);
+  void SetState(PullerState state, std::string error = {});
+  void Log(bool error, std::string_view message) const;
+
+  store::BinlogStore* const store_;
+  const PullerOptions options_;
+  const std::string primary_;
+  Backoff backoff_;
+  protocol::Buffer ack_;
+  size_t unsynced_bytes_ = 0;
+  std::chrono::steady_clock::time_point unsynced_since_;
+  bool worked_ = false;               // this connection stored or heard something
+  bool force_file_position_ = false;  // the next dump resumes by file/pos
+  bool fatal_ = false;                // the writer failed
+
+  std::thread thread_;
+  std::atomic<bool> failed_{false};
+  mutable std::mutex mu_;
+  std::condition_variable wake_;
+  bool stop_ = false;    // GUARDED_BY(mu_)
+  int fd_ = -1;          // GUARDED_BY(mu_): the live connection's socket
+  PullerStatus status_;  // GUARDED_BY(mu_), except the counters below
+  std::atomic<uint64_t> bytes_{0};
+  std::atomic<uint64_t> events_{0};
+  std::atomic<uint64_t> acks_{0};
+  std::atomic<int64_t> behind_{-1};
+};
+
+}  // namespace sidecar::upstream
