@@ -26,7 +26,9 @@ Result<std::unique_ptr<BinlogFileReader>> BinlogFileReader::Open(const std::stri
                                        err != 0 ? fmt::format(": {}", std::strerror(err)) : ""));
   }
   ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-  const size_t buffer_size = std::max<size_t>(options.buffer_size, kEventHeaderSize);
+  // No larger than the file: small files (and fuzz inputs) need no 4 MiB buffer.
+  const size_t buffer_size = std::max<size_t>(
+      std::min<uint64_t>(options.buffer_size, uint64_t(st.st_size)), kEventHeaderSize);
   return std::unique_ptr<BinlogFileReader>(
       new BinlogFileReader(fd, path, uint64_t(st.st_size), buffer_size));
 }

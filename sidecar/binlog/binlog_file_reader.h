@@ -1,7 +1,7 @@
 // BinlogFileReader: walks a binlog or relay-log file one event at a time.
 //
-// Memory is constant in the file's size: one buffer (4 MiB by default) that
-// grows only for an event larger than itself, and only when the file really
+// Memory is constant in the file's size: one buffer (4 MiB by default, less
+// for a smaller file) that grows only for an event larger than itself, and only when the file really
 // holds that many bytes. Each event is checked before it is returned:
 //   - the file starts with the 4-byte magic and a FORMAT_DESCRIPTION event;
 //   - the event's length is at least a header, at most kMaxEventSize, and
