@@ -83,6 +83,8 @@ int RunDaemon(const Config& config, Logger& logger) {
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // A peer or a log reader that goes away must not kill the daemon: every write checks EPIPE.
+  signal(SIGPIPE, SIG_IGN);
 
   std::unique_ptr<store::Env> env = store::NewPosixEnv();
   store::BinlogStore::Options store_options;
