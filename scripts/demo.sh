@@ -88,34 +88,7 @@ demo_start_sidecar() {
     say "sidecar already running (PID $pid): reusing it"
     return 0
   fi
-  mkdir -p "$dir/data"
-  printf 'demo-repl\n' >"$dir/repl.password"
-  chmod 600 "$dir/repl.password"
-  cat >"$dir/sidecar.conf" <<CONF
-[upstream]
-host = 127.0.0.1
-port = $(mariadb_port primary)
-user = repl
-password_file = $dir/repl.password
-server_id = 4001
-ssl = off
-
-[storage]
-data_dir = $dir/data
-
-[serve]
-port = $(free_port)
-user = repl
-password_file = $dir/repl.password
-
-[replica]
-socket = $(mariadb_socket primary)
-user = repl
-password_file = $dir/repl.password
-
-[http]
-port = $(free_port)
-CONF
+  sidecar_write_config "$dir" "$(mariadb_port primary)" demo-repl
   say "starting binlog-sidecar --config $dir/sidecar.conf (pulling from the primary)"
   setsid "$SIDECAR_BIN" --config "$dir/sidecar.conf" </dev/null >>"$dir/sidecar.log" 2>&1 &
   echo $! >"$dir/sidecar.pid"

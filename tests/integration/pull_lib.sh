@@ -38,37 +38,7 @@ pull_primary_start() {
 sidecar_configure() {
   local port="$1"
   shift
-  local dir="$WORK_DIR/sidecar"
-  mkdir -p "$dir/data"
-  printf 'replpw\n' >"$dir/repl.password"
-  printf 'servepw\n' >"$dir/serve.password"
-  chmod 600 "$dir"/*.password
-  cat >"$dir/sidecar.conf" <<CONF
-[upstream]
-host = 127.0.0.1
-port = $port
-user = repl
-password_file = $dir/repl.password
-server_id = 4001
-heartbeat_period = 1s
-ssl = off
-
-[storage]
-data_dir = $dir/data
-
-[serve]
-port = $(free_port)
-user = repl
-password_file = $dir/serve.password
-
-[replica]
-socket = $dir/replica.sock
-user = monitor
-password_file = $dir/serve.password
-
-[http]
-port = $(free_port)
-CONF
+  sidecar_write_config "$WORK_DIR/sidecar" "$port" replpw
   SIDECAR_SETS=()
   local kv
   for kv in "$@"; do SIDECAR_SETS+=(--set "$kv"); done

@@ -10,24 +10,15 @@
 #include "app/check_config_command.h"
 #include "app/cli.h"
 #include "config_test_support.h"
+#include "support/cli_run.h"
 
 namespace sidecar::app {
 namespace {
 
 using CheckConfigTest = ConfigFixture;
 
-struct CliRun {
-  int exit_code;
-  std::string out;
-  std::string err;
-};
-
-CliRun RunArgs(std::vector<std::string> args) {
-  std::vector<std::string_view> views(args.begin(), args.end());
-  std::ostringstream out, err;
-  const int code = RunCli(views, out, err);
-  return {code, out.str(), err.str()};
-}
+using testing::CliRun;
+using testing::RunArgs;
 
 TEST_F(CheckConfigTest, CheckConfigPrintsEveryKeyWithSecretsMasked) {
   const std::string path =

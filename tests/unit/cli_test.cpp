@@ -8,23 +8,14 @@
 #include <vector>
 
 #include "app/version.h"
+#include "support/cli_run.h"
 #include "support/fixture_files.h"
 
 namespace sidecar::app {
 namespace {
 
-struct CliRun {
-  int exit_code;
-  std::string out;
-  std::string err;
-};
-
-CliRun RunArgs(std::vector<std::string> args) {
-  std::vector<std::string_view> views(args.begin(), args.end());
-  std::ostringstream out, err;
-  const int code = RunCli(views, out, err);
-  return {code, out.str(), err.str()};
-}
+using testing::CliRun;
+using testing::RunArgs;
 
 Poco::JSON::Object::Ptr ParseLine(const std::string& line) {
   return Poco::JSON::Parser().parse(line).extract<Poco::JSON::Object::Ptr>();
@@ -49,9 +40,10 @@ TEST(CliTest, UsageErrorsExitTwo) {
 }
 
 TEST(CliTest, CheckBinlogPrintsOneJsonObjectPerFile) {
-  const std::string whole = testing::FixturePath("binlogs/blackbeam_rust_mysql_common/mariadb-bin.000001");
-  const std::string damaged =
-      testing::FixturePath("binlogs/blackbeam_rust_mysql_common/binlog_truncated_prev_gtid_event.000001");
+  const std::string whole =
+      testing::FixturePath("binlogs/blackbeam_rust_mysql_common/mariadb-bin.000001");
+  const std::string damaged = testing::FixturePath(
+      "binlogs/blackbeam_rust_mysql_common/binlog_truncated_prev_gtid_event.000001");
 
   const CliRun ok = RunArgs({"check-binlog", whole});
   EXPECT_EQ(ok.exit_code, kExitOk) << ok.err;
