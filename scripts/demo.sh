@@ -2,8 +2,10 @@
 # binlog-sidecar demo: from a fresh machine to a checked binlog in one command.
 #
 # Usage:
-#   scripts/demo.sh [start]   install deps, build, start a MariaDB primary and the sidecar pulling
-#                             from it, load the primary, check the sidecar's stored binlogs
+#   scripts/demo.sh [start]   install deps, build, start a MariaDB primary, the sidecar pulling
+#                             from it and a MariaDB replica replicating through the sidecar,
+#                             load the primary, check the sidecar's stored binlogs, and print
+#                             /status and /health (ends with {"status":"ok",...})
 #   scripts/demo.sh stop      stop the servers the demo started (by their PID files; data is kept)
 #   scripts/demo.sh status    show what the demo has running
 #
@@ -116,6 +118,104 @@ demo_wait_sidecar() {
 }
 
 
+# demo_conf_port SECTION: the port of [SECTION] in the sidecar's config.
+demo_conf_port() {
+  awk -v want="[$1]" '$0 == want {s=1; next} /^\[/ {s=0} s && $1 == "port" {print $3}' \
+    "$DEMO_DIR/sidecar/sidecar.conf"
+}
+
+# demo_start_replica: the co-located replica: a second MariaDB that replicates from the
+# sidecar's serve port (CHANGE MASTER TO, from the first stored file), and that the sidecar
+# polls over its socket (the `monitor` account; DEMO_DIR/sidecar/replica.sock links to it).
+demo_start_replica() {
+  local serve_port first
+  demo_start_server replica 2
+  mariadb_sql replica "CREATE USER IF NOT EXISTS 'monitor'@'localhost' IDENTIFIED BY 'demo-repl';
+    GRANT REPLICA MONITOR ON *.* TO 'monitor'@'localhost'"
+  ln -sfn "$(mariadb_socket replica)" "$DEMO_DIR/sidecar/replica.sock"
+  if [[ -n "$(mariadb_sql replica "SHOW SLAVE STATUS")" ]]; then
+    say "the replica already replicates: START SLAVE"
+    mariadb_sql replica "START SLAVE"
+    return 0
+  fi
+  serve_port="$(demo_conf_port serve)"
+  first="$(demo_first_stored_file)"
+  say "replica: CHANGE MASTER TO the sidecar (127.0.0.1:$serve_port, $first:4); START SLAVE"
+  mariadb_sql replica "CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=$serve_port,
+    MASTER_USER='repl', MASTER_PASSWORD='demo-repl', MASTER_LOG_FILE='$first', MASTER_LOG_POS=4,
+    MASTER_USE_GTID=no; START SLAVE"
+}
+
+# demo_first_stored_file: the oldest binlog file the sidecar stored (waits at most 60 s for
+# the first one).
+demo_first_stored_file() {
+  local first="" file deadline=$((SECONDS + 60))
+  while ((SECONDS < deadline)); do
+    for file in "$DEMO_DIR"/sidecar/data/binlog/mysql-bin.[0-9]*; do
+      [[ -f "$file" ]] && first="$(basename "$file")" && break
+    done
+    [[ -n "$first" ]] && break
+    sleep 0.2
+  done
+  [[ -n "$first" ]] || harness_die "the sidecar stored no binlog file within 60 s"
+  echo "$first"
+}
+
+# demo_slave_field FIELD: one column of the replica's SHOW SLAVE STATUS.
+demo_slave_field() {
+  mariadb --no-defaults -uroot -S "$(mariadb_socket replica)" -e "SHOW SLAVE STATUS\G" </dev/null |
+    awk -v f="$1:" '$1 == f {print $2}'
+}
+
+# demo_wait_replica: wait (at most 90 s) until the replica's threads run and it executed up to
+# the primary's SHOW MASTER STATUS, through the sidecar.
+demo_wait_replica() {
+  local want got="" deadline=$((SECONDS + 90))
+  want="$(mariadb_sql primary "SHOW MASTER STATUS" | awk '{print $1" "$2}')"
+  while ((SECONDS < deadline)); do
+    got="$(demo_slave_field Relay_Master_Log_File) $(demo_slave_field Exec_Master_Log_Pos)"
+    if [[ "$(demo_slave_field Slave_IO_Running)" == Yes &&
+      "$(demo_slave_field Slave_SQL_Running)" == Yes && "$got" == "$want" ]]; then
+      say "replica caught up through the sidecar: executed up to $got (Master_Port $(demo_slave_field Master_Port))"
+      return 0
+    fi
+    sleep 0.3
+  done
+  mariadb --no-defaults -uroot -S "$(mariadb_socket replica)" -e "SHOW SLAVE STATUS\G" </dev/null |
+    grep -E 'Running|Error|Master_Log|Master_Port' >&2
+  harness_die "the replica did not catch up through the sidecar in 90 s (at '$got', want '$want')"
+}
+
+# demo_http PATH: GET http://127.0.0.1:<http.port>PATH from the sidecar (the body, any status).
+demo_http() {
+  curl -sS --max-time 10 "http://127.0.0.1:$(demo_conf_port http)$1"
+}
+
+# demo_wait_healthy: wait (at most 30 s) until /health answers 200.
+demo_wait_healthy() {
+  local deadline=$((SECONDS + 30)) code=""
+  while ((SECONDS < deadline)); do
+    code="$(curl -sS --max-time 5 -o /dev/null -w '%{http_code}' \
+      "http://127.0.0.1:$(demo_conf_port http)/health" 2>/dev/null || true)"
+    [[ "$code" == 200 ]] && return 0
+    sleep 0.3
+  done
+  demo_http /health >&2 || true
+  harness_die "the sidecar's /health is $code, not 200, after 30 s"
+}
+
+# demo_print_status: a short /status: upstream, storage, budget, replica, readers.
+demo_print_status() {
+  say "GET /status (short; the whole JSON: curl http://127.0.0.1:$(demo_conf_port http)/status)"
+  demo_http /status | jq -c '{
+      upstream: (.upstream | {state, primary, file, position, seconds_behind_primary,
+                              events_received, reconnects}),
+      storage: (.storage | {files, bytes, durable, fsyncs}),
+      budget: (.budget | if . then {state, used_bytes, disk_bytes, purged_files} else . end),
+      replica: (.replica | if . then {reachable, io_running, sql_running, executed} else . end),
+      readers: (.readers | if . then map({peer, command, reading}) else . end)}'
+}
+
 # demo_load: DEMO_LOAD_SECONDS of sysbench oltp_write_only on the primary (tables created on
 # the first run).
 demo_load() {
@@ -163,13 +263,17 @@ demo_check_binlog() {
 
 # demo_print_next: how to look around and how to stop.
 demo_print_next() {
+  local http
+  http="http://127.0.0.1:$(demo_conf_port http)"
   cat <<EOF
-The primary and the sidecar keep running (serving replicas, HTTP health and the budget are
-not in this build yet: the sidecar pulls and stores):
+The primary, the sidecar and the replica keep running:
   mariadb --no-defaults -uroot -S $(mariadb_socket primary)          # a SQL shell on the primary
+  mariadb --no-defaults -uroot -S $(mariadb_socket replica)          # the replica (SHOW SLAVE STATUS\G)
+  mariadb --no-defaults -h127.0.0.1 -P$(demo_conf_port serve) -urepl -pdemo-repl   # the sidecar's serve port
+  curl $http/health  |  curl $http/status  |  curl $http/metrics
   ls $DEMO_DIR/sidecar/data/binlog/                                   # the sidecar's copy
   tail -f $DEMO_DIR/sidecar/sidecar.log                               # its log
-Stop both with:  scripts/demo.sh stop     (data stays in $DEMO_DIR)
+Stop everything with:  scripts/demo.sh stop     (data stays in $DEMO_DIR)
 EOF
 }
 
@@ -184,9 +288,7 @@ demo_on_exit() {
   exit "$status"
 }
 
-# demo_start: the whole demo, step by step. The sidecar and a replica fit between
-# demo_start_primary and demo_print_next once pull/serve exist (start the sidecar, start a
-# replica pointed at it, print /health).
+# demo_start: the whole demo, step by step; the last line is the sidecar's /health.
 demo_start() {
   mkdir -p "$DEMO_DIR"
   trap demo_on_exit EXIT
@@ -194,10 +296,17 @@ demo_start() {
   demo_build
   demo_start_primary
   demo_start_sidecar
+  demo_start_replica
   demo_load
   demo_wait_sidecar
+  demo_wait_replica
   demo_check_binlog
+  demo_wait_healthy
+  demo_print_status
   demo_print_next
+  say "GET /health"
+  demo_http /health
+  echo
 }
 
 # demo_stop: stop the sidecar and every server the demo recorded under DEMO_DIR, by PID; keep

@@ -16,10 +16,16 @@ BUILD_PACKAGES=(
   libfmt-dev libpoco-dev libsqlite3-dev libgtest-dev libgmock-dev
   zlib1g-dev libssl-dev libsystemd-dev libzstd-dev
   clang libclang-rt-14-dev
+  # packages (scripts/package.sh and its tests): dpkg-shlibdeps, file, rpmbuild, lintian,
+  # systemd-analyze
+  dpkg-dev file fakeroot rpm lintian systemd
 )
 # runtime tests, demo and benchmarks: a real MariaDB, load, and the tools the scripts use.
 TEST_PACKAGES=(
   mariadb-server mariadb-client sysbench xxd jq procps time sqlite3
+  # HTTP tests and the demo: curl, promtool and a Prometheus server, ab, python3 (notify socket,
+  # slow clients), chattr (e2fsprogs)
+  curl prometheus apache2-utils python3 e2fsprogs
 )
 
 # missing_packages PKG...: print the PKGs that dpkg does not report as installed.

@@ -7,13 +7,20 @@
 #   BUILD_TYPE=Asan scripts/test.sh    AddressSanitizer + UBSan build in build-asan/
 #   BUILD_DIR=DIR                      another build directory (default build/, build-asan/, ...)
 #
+#   SIDECAR_SANITIZERS=1               also run the sanitizer passes (default 0)
 #   SIDECAR_FUZZ_SECONDS=N             fuzz pass: N seconds per fuzz target (default 20; 0: none)
 #
 # Steps: scripts/deps.sh (installs what is missing), cmake configure (Ninja), build, then
 # `ctest --output-on-failure` with CTEST_JOBS parallel jobs (default 2; integration tests pick
-# their own free ports). Then, unless ctest arguments were given or SIDECAR_FUZZ_SECONDS=0, the
-# fuzz pass: the libFuzzer targets built with clang in build-fuzz/ and run by `ctest -L fuzz`
-# (tests/fuzz/README.md). Exits non-zero on any failure. Runs from any directory.
+# their own free ports). Then, unless ctest arguments were given:
+#   - the ASan pass (SIDECAR_SANITIZERS≠0): the whole tree built with clang, AddressSanitizer,
+#     UBSan and libFuzzer instrumentation in build-fuzz/; every unit, integration and chaos test
+#     runs again there;
+#   - the fuzz pass (SIDECAR_FUZZ_SECONDS≠0): the libFuzzer targets of that build, each for a
+#     bounded time (`ctest -L fuzz`, tests/fuzz/README.md);
+#   - the TSan pass (SIDECAR_SANITIZERS≠0): clang ThreadSanitizer build in build-tsan/ of the
+#     unit tests, running those whose code has threads (TSAN_TESTS below).
+# Exits non-zero on any failure. Runs from any directory.
 set -euo pipefail
 
 # main CTEST_ARGS...: the steps above.
@@ -47,29 +54,70 @@ main() {
   echo "test.sh: running ctest $*"
   ctest --test-dir "$build_dir" --output-on-failure --no-tests=error \
     -j "${CTEST_JOBS:-2}" --timeout "${CTEST_TIMEOUT:-900}" "$@"
-  if [[ $# -eq 0 ]]; then fuzz_pass; fi
+  if [[ $# -eq 0 ]]; then
+    sanitizer_fuzz_pass
+    tsan_pass
+  fi
 }
 
-# fuzz_pass: builds the fuzz targets with clang in build-fuzz/ and runs each for
-# SIDECAR_FUZZ_SECONDS (default 20) seconds; nothing when that is 0.
-fuzz_pass() {
-  local seconds="${SIDECAR_FUZZ_SECONDS:-20}" dir="build-fuzz"
-  [[ "$seconds" != 0 ]] || return 0
-  echo "test.sh: fuzzing ${seconds}s per target in $dir/"
+# The unit tests whose code runs threads: the store's syncer, readers waiting on the durable
+# position, the puller, the downstream server, HTTP, the budget keeper, damage reports.
+TSAN_TESTS='BinlogWriter|BinlogReader|BinlogSyncer|StoreKill9|DamageReports|Puller|Upstream|Server|Dump|Session|Http|Budget|Purge|Metrics|Histogram|Repair'
+
+# configure_clang DIR BUILD_TYPE [CMAKE_ARGS...]: configure DIR with clang; the log on failure.
+configure_clang() {
+  local dir="$1" type="$2"
+  shift 2
   mkdir -p "$dir"
-  CC=clang CXX=clang++ cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Asan -DSIDECAR_FUZZ=ON \
-    -DSIDECAR_WERROR=OFF >"$dir/configure.log" 2>&1 || {
+  CC=clang CXX=clang++ cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" \
+    -DSIDECAR_WERROR=OFF "$@" >"$dir/configure.log" 2>&1 || {
     cat "$dir/configure.log" >&2
     echo "test.sh: cmake configure of $dir failed" >&2
     return 1
   }
-  cmake --build "$dir" --target fuzzers >"$dir/build.log" 2>&1 || {
+}
+
+# build_in DIR [TARGET...]: build; the first errors on failure.
+build_in() {
+  local dir="$1"
+  shift
+  local targets=()
+  if [[ $# -gt 0 ]]; then targets=(--target "$@"); fi
+  cmake --build "$dir" "${targets[@]}" -- -k 0 >"$dir/build.log" 2>&1 || {
     grep -E -B2 -A12 'error:|FAILED:' "$dir/build.log" | head -n 200 >&2 || tail -n 100 "$dir/build.log" >&2
-    echo "test.sh: fuzz build failed (full log: $dir/build.log)" >&2
+    echo "test.sh: build in $dir failed (full log: $dir/build.log)" >&2
     return 1
   }
+}
+
+# sanitizer_fuzz_pass: the ASan+UBSan suite and the fuzz pass, both in build-fuzz/ (clang).
+sanitizer_fuzz_pass() {
+  local seconds="${SIDECAR_FUZZ_SECONDS:-20}" sanitize="${SIDECAR_SANITIZERS:-0}" dir="build-fuzz"
+  [[ "$seconds" != 0 || "$sanitize" != 0 ]] || return 0
+  configure_clang "$dir" Asan -DSIDECAR_FUZZ=ON
+  if [[ "$sanitize" != 0 ]]; then
+    echo "test.sh: ASan+UBSan pass in $dir/ (unit, integration, chaos)"
+    build_in "$dir"
+    ctest --test-dir "$dir" --output-on-failure --no-tests=error -j "${CTEST_JOBS:-2}" \
+      --timeout "${CTEST_TIMEOUT:-900}" -LE fuzz
+  else
+    build_in "$dir" fuzzers
+  fi
+  [[ "$seconds" != 0 ]] || return 0
+  echo "test.sh: fuzzing ${seconds}s per target in $dir/"
   SIDECAR_FUZZ_SECONDS="$seconds" ctest --test-dir "$dir" --output-on-failure --no-tests=error \
     -j "${CTEST_JOBS:-2}" -L fuzz
+}
+
+# tsan_pass: the threaded unit tests under ThreadSanitizer in build-tsan/ (clang).
+tsan_pass() {
+  [[ "${SIDECAR_SANITIZERS:-0}" != 0 ]] || return 0
+  local dir="build-tsan"
+  echo "test.sh: TSan pass in $dir/"
+  configure_clang "$dir" Tsan
+  build_in "$dir"
+  TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ctest --test-dir "$dir" \
+    --output-on-failure --no-tests=error -j "${CTEST_JOBS:-2}" -L unit -R "$TSAN_TESTS"
 }
 
 main "$@"

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <utility>
 
 namespace sidecar::store {
@@ -43,7 +44,13 @@ std::string_view BinlogBaseName(std::string_view file_name) {
 BinlogIndexFile::BinlogIndexFile(Env* env, std::string binlog_dir)
     : env_(env), binlog_dir_(std::move(binlog_dir)) {}
 
+BinlogIndexFile::BinlogIndexFile(BinlogIndexFile&& other) noexcept
+    : env_(other.env_),
+      binlog_dir_(other.binlog_dir_),
+      names_by_base_(std::move(other.names_by_base_)) {}
+
 Status BinlogIndexFile::Rebuild(const std::vector<std::string>& file_names) {
+  std::lock_guard lock(mu_);
   names_by_base_.clear();
   for (const std::string& name : file_names) {
     names_by_base_[std::string(BinlogBaseName(name))].push_back(name);
@@ -69,8 +76,36 @@ Status BinlogIndexFile::Rebuild(const std::vector<std::string>& file_names) {
 
 Status BinlogIndexFile::Add(const std::string& file_name) {
   const std::string base(BinlogBaseName(file_name));
+  std::lock_guard lock(mu_);
   names_by_base_[base].push_back(file_name);
   return Write(base);
+}
+
+Status BinlogIndexFile::Remove(const std::vector<std::string>& file_names) {
+  std::lock_guard lock(mu_);
+  std::vector<std::string> changed;
+  for (const std::string& name : file_names) {
+    const auto names = names_by_base_.find(BinlogBaseName(name));
+    if (names == names_by_base_.end()) continue;
+    const auto at = std::find(names->second.begin(), names->second.end(), name);
+    if (at == names->second.end()) continue;
+    names->second.erase(at);
+    if (std::find(changed.begin(), changed.end(), names->first) == changed.end()) {
+      changed.push_back(names->first);
+    }
+  }
+  bool removed = false;
+  for (const std::string& base : changed) {
+    if (!names_by_base_[base].empty()) {
+      if (Status s = Write(base); !s.ok()) return s;
+      continue;
+    }
+    names_by_base_.erase(base);
+    Status s = env_->RemoveFile(fmt::format("{}/{}{}", binlog_dir_, base, kIndexSuffix));
+    if (!s.ok() && s.code() != Status::Code::kNotFound) return s;
+    removed = true;
+  }
+  return removed ? env_->SyncDir(binlog_dir_) : Status::Ok();
 }
 
 Status BinlogIndexFile::Write(const std::string& base) {

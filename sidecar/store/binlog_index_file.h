@@ -17,10 +17,14 @@
 // Also the rules for the names themselves: a file name received from the
 // primary must pass ValidateBinlogFileName before it becomes a path.
 //
-// Not thread-safe: the writer (or recovery, before the writer) owns it.
+// Thread-safe: one mutex serialises every call. The writer adds files (or
+// recovery rebuilds, before the writer exists); a purge (binlog_purge.h)
+// removes them from another thread. Moving is for handing the index over
+// (recovery -> writer) before any other thread can see it.
 #pragma once
 
 #include <map>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,6 +49,8 @@ class BinlogIndexFile {
  public:
   // REQUIRES: `env` outlives this object; `binlog_dir` is absolute, normalised.
   BinlogIndexFile(Env* env, std::string binlog_dir);
+  // REQUIRES: no other thread uses `other`.
+  BinlogIndexFile(BinlogIndexFile&& other) noexcept;
 
   // Makes the directory's index files list exactly `file_names` (store order),
   // one index per base name, and removes index files (and leftover temporary
@@ -52,13 +58,18 @@ class BinlogIndexFile {
   Status Rebuild(const std::vector<std::string>& file_names);
   // Appends `file_name` to its base name's index and rewrites that index.
   Status Add(const std::string& file_name);
+  // Drops `file_names` from their indexes and rewrites those; the index of a
+  // base name left without files is removed (and the directory fsync'd).
+  Status Remove(const std::vector<std::string>& file_names);
 
  private:
+  // REQUIRES: mu_ held.
   Status Write(const std::string& base);
 
   Env* const env_;
   const std::string binlog_dir_;
-  std::map<std::string, std::vector<std::string>, std::less<>> names_by_base_;
+  std::mutex mu_;
+  std::map<std::string, std::vector<std::string>, std::less<>> names_by_base_;  // GUARDED_BY(mu_)
 };
 
 }  // namespace sidecar::store

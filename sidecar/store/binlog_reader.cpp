@@ -162,6 +162,7 @@ Status BinlogReader::RotateToNextFile() {
 }
 
 Status BinlogReader::Corrupt(uint64_t offset, std::string_view what) const {
+  if (store_.damage != nullptr) store_.damage->Report(current_.name, offset);
   return Status::Corruption(
       fmt::format("binlog file {}, offset {}: {}", current_.name, offset, what));
 }

@@ -16,7 +16,8 @@
 //     least, kMaxEventSize at most, within the durable end), its CRC32 when the
 //     file's FORMAT_DESCRIPTION says events carry one, and its next_position in
 //     files written by MySQL >= 5.6.1 / MariaDB >= 5.3. A mismatch is a
-//     Corruption naming file and offset, and the event is never served.
+//     Corruption naming file and offset, and the event is never served; it is
+//     also reported to StoredBinlog::damage (when set) for repair.
 //   - Recovery moving the durable end back (a generation change) fails Next()
 //     with NotFound telling the session to re-position; so does a file purged
 //     before the reader could read it. Close() of the DurablePosition (shutdown)
@@ -41,6 +42,7 @@
 #include "base/status.h"
 #include "binlog/event_header.h"
 #include "binlog/format_description.h"
+#include "store/damage_reports.h"
 #include "store/durable_position.h"
 #include "store/env.h"
 #include "store/state_db.h"
@@ -62,6 +64,9 @@ struct StoredBinlog {
   std::string binlog_dir;  // data_dir/binlog, where the files live under their names
   CatalogueView* catalogue = nullptr;
   const DurablePosition* durable = nullptr;
+  // Optional: where a reader reports the damage it refuses to serve (file and offset), so
+  // that the range is fetched again from the primary.
+  DamageReports* damage = nullptr;
 };
 
 class BinlogReader {

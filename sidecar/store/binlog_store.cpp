@@ -34,11 +34,16 @@ Result<std::unique_ptr<BinlogStore>> BinlogStore::Open(Env* env, Options options
       }
     }
   }
+  LogSink purge_log = options.writer.log;
   auto writer = BinlogWriter::Open(env, store->db_.get(), &store->durable_, store->binlog_dir_,
                                    std::move(options.writer), std::move(recovered->writer_start),
                                    std::move(recovered->index));
   if (!writer.ok()) return writer.status();
   store->writer_ = std::move(writer).value();
+  store->purge_catalogue_ = StateDbPurgeCatalogue(store->db_.get());
+  store->purger_ = std::make_unique<BinlogPurger>(env, store->purge_catalogue_.get(),
+                                                  &store->durable_, &store->writer_->index(),
+                                                  store->binlog_dir_, std::move(purge_log));
   return store;
 }
 
@@ -48,6 +53,7 @@ BinlogStore::BinlogStore(Env* env, std::string binlog_dir, std::unique_ptr<FileL
 
 BinlogStore::~BinlogStore() {
   durable_.Close();
+  purger_.reset();
   writer_.reset();
 }
 

@@ -16,7 +16,8 @@
 // releases the writer, state.db and the lock, in that order.
 //
 // Thread-safety: writer() belongs to one thread (the puller's);
-// durable_position() and state_db() are thread-safe and meant for readers.
+// durable_position() and state_db() are thread-safe and meant for readers;
+// purger() is thread-safe (the budget keeper, PURGE BINARY LOGS).
 #pragma once
 
 #include <memory>
@@ -24,6 +25,7 @@
 #include <string>
 
 #include "base/status.h"
+#include "store/binlog_purge.h"
 #include "store/binlog_writer.h"
 #include "store/durable_position.h"
 #include "store/env.h"
@@ -52,6 +54,8 @@ class BinlogStore {
   BinlogWriter& writer() { return *writer_; }
   DurablePosition& durable_position() { return durable_; }
   StateDb& state_db() { return *db_; }
+  // Removes the oldest files (binlog_purge.h); log lines go to writer.log.
+  BinlogPurger& purger() { return *purger_; }
   Env& env() { return *env_; }
   const std::string& binlog_dir() const { return binlog_dir_; }
 
@@ -70,6 +74,8 @@ class BinlogStore {
   const std::unique_ptr<StateDb> db_;
   DurablePosition durable_;
   std::unique_ptr<BinlogWriter> writer_;
+  std::unique_ptr<PurgeCatalogue> purge_catalogue_;
+  std::unique_ptr<BinlogPurger> purger_;
   std::optional<ResumePoint> resume_;
   Status damage_;
 };

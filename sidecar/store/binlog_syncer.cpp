@@ -102,6 +102,7 @@ Status BinlogSyncer::Commit(std::vector<SyncTicket> tickets) {
         std::chrono::steady_clock::now() - start);
     counters_->fsyncs.fetch_add(1, std::memory_order_relaxed);
     counters_->last_fsync_micros.store(uint64_t(micros.count()), std::memory_order_relaxed);
+    counters_->fsync_latency.Observe(micros);
   }
   if (!newest) return Status::Ok();
   if (Status s = db_->CommitCheckpoint(newest->checkpoint, rows); !s.ok()) return s;

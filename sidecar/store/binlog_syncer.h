@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "metrics/histogram.h"
 #include "store/durable_position.h"
 #include "store/env.h"
 #include "store/state_db.h"
@@ -52,6 +53,7 @@ struct WriterCounters {
   std::atomic<uint64_t> fsyncs{0};           // fdatasyncs of data files
   std::atomic<uint64_t> last_fsync_micros{0};
   std::atomic<uint64_t> checkpoints{0};  // checkpoints committed
+  metrics::Histogram fsync_latency;      // every fdatasync of a data file (lock-free)
 };
 
 // What a checkpoint commits and publishes, as of the writer's last boundary.

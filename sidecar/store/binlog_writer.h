@@ -51,10 +51,11 @@
 // next call on the writer's thread returns it.
 //
 // Thread-safety: one thread (the puller's) calls every method; counters()
-// may be read from any thread (atomics). The writer owns a syncer thread
-// (binlog_syncer.h) for step 2; destroying the writer lets the fdatasync in
-// flight finish and drops the tickets still queued (nothing unpublished was
-// promised), so call Sync() first to keep what was appended.
+// may be read from any thread (atomics), index() used from any thread. The
+// writer owns a syncer thread (binlog_syncer.h) for step 2; destroying the
+// writer lets the fdatasync in flight finish and drops the tickets still
+// queued (nothing unpublished was promised), so call Sync() first to keep
+// what was appended.
 #pragma once
 
 #include <atomic>
@@ -150,11 +151,19 @@ class BinlogWriter {
   // The primary the next checkpoints name (its flavour follows the stored
   // FORMAT_DESCRIPTION events once there is one).
   void SetUpstream(const UpstreamIdentity& upstream);
+  // The primary the store's history comes from: as the checkpoint recorded
+  // it, or as SetUpstream last set it (server_id 0: none yet).
+  const UpstreamIdentity& upstream() const { return upstream_; }
 
   // The last transaction boundary appended (durable or not); nullopt while
   // the store holds no file.
   std::optional<ResumePoint> resume_point() const;
   const WriterCounters& counters() const { return counters_; }
+  // Whether an error broke the writer (see Errors above): after a NoSpace
+  // that did not break it, the puller may retry once there is room.
+  bool broken() { return !Health().ok(); }
+  // The index files; thread-safe (a purge removes files from another thread).
+  BinlogIndexFile& index() { return index_; }
 
  private:
   BinlogWriter(Env* env, StateDb* db, DurablePosition* durable, std::string binlog_dir,

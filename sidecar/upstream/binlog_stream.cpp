@@ -7,6 +7,7 @@
 #include "binlog/event_type.h"
 #include "protocol/constants.h"
 #include "protocol/generic_packets.h"
+#include "protocol/packet_codec.h"
 #include "upstream/replication_commands.h"
 
 namespace sidecar::upstream {
@@ -19,6 +20,21 @@ BinlogStream::BinlogStream(std::string peer, uint64_t capabilities,
       capabilities_(capabilities),
       semi_sync_(semi_sync),
       events_have_crc_(negotiated == binlog::ChecksumAlgorithm::kCrc32) {}
+
+Status BinlogStream::CheckSequence(uint8_t next_id, size_t payload_size) {
+  const size_t chunks = payload_size / protocol::kMaxChunk + 1;
+  const auto id = uint8_t(next_id - chunks);
+  const bool restarted = ids_may_restart_ && (id == 0 || id == 1);
+  if (id != expected_id_ && !restarted) {
+    return Status::Corruption(fmt::format(
+        "{} sent packet sequence id {} after {}:{} where {} was expected: a packet of the dump "
+        "was lost or inserted",
+        peer_, id, file_, position_, expected_id_));
+  }
+  ids_may_restart_ = false;
+  expected_id_ = next_id;
+  return Status::Ok();
+}
 
 Result<StreamPacket> BinlogStream::Decode(Bytes payload) {
   if (payload.empty()) {
@@ -55,6 +71,7 @@ Result<StreamPacket> BinlogStream::DecodeEvent(Bytes bytes, bool ack_requested) 
     return Refuse(*header, fmt::format("its header says {} bytes, the packet carries {}",
                                        header->event_size, bytes.size()));
   }
+  ids_may_restart_ = ack_requested;
   StreamPacket packet{
       StreamPacket::Kind::kEvent, {*header, bytes, events_have_crc_}, ack_requested};
   const auto type = EventType(header->type);

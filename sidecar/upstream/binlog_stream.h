@@ -16,6 +16,13 @@
 // never stored and are not CRC-checked (servers differ in whether they carry
 // one); their length is still checked.
 //
+// Sequence ids (CheckSequence, called for every packet before Decode): the
+// primary numbers its packets on from 1 after the dump command, and restarts
+// the numbering after an event that asked for a semi-sync ACK (MariaDB's
+// semi-sync code clears its counter once it flushed that event: the next
+// packet is 1, 0 on servers that do not bump it). Any other id is a
+// Corruption: a packet was lost or invented between the primary and us.
+//
 // It also follows where the stream stands (the file named by the last ROTATE,
 // the end of the last event), which the semi-sync ACK and /status report.
 //
@@ -48,6 +55,11 @@ class BinlogStream {
   BinlogStream(std::string peer, uint64_t capabilities, binlog::ChecksumAlgorithm negotiated,
                bool semi_sync);
 
+  // `next_id` is the id the codec expects after reading the packet
+  // (PacketCodec::sequence()), `payload_size` the packet's reassembled size;
+  // the packet's own id follows from them (a packet split in n chunks used n
+  // ids).
+  Status CheckSequence(uint8_t next_id, size_t payload_size);
   Result<StreamPacket> Decode(Bytes payload);
 
   // The primary's file the stream is in ("" before the first ROTATE) and the
@@ -63,6 +75,8 @@ class BinlogStream {
   const uint64_t capabilities_;
   const bool semi_sync_;
   bool events_have_crc_;  // per the last FDE, or the negotiated checksum
+  uint8_t expected_id_ = 1;
+  bool ids_may_restart_ = false;  // the last event asked for an ACK
   std::string file_;
   uint64_t position_ = 0;
 };

@@ -57,6 +57,8 @@ class GtidResume {
 
   // MariaDB: the GTID position for @slave_connect_state; MySQL: the GTID set.
   const std::string& dump_gtids() const { return dump_gtids_; }
+  // The first transaction after the resume point arrived and is the next one.
+  bool continuity_verified() const { return state_ == State::kDone; }
 
  private:
   enum class State { kAwaitRotate, kSkipping, kCheckGtid, kDone };

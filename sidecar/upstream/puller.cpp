@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 
 #include "binlog/event_type.h"
+#include "upstream/primary_identity.h"
 #include "upstream/replication_commands.h"
 
 namespace sidecar::upstream {
@@ -107,6 +108,12 @@ void Puller::Run() {
       failed_ = true;
       return;
     }
+    if (paused_ && options_.pause_reason) {
+      paused_ = false;
+      if (!WaitWhilePaused(synced.ok() ? ended : synced)) break;
+      continue;
+    }
+    paused_ = false;
     std::unique_lock lock(mu_);
     if (stop_) break;
     if (worked_) backoff_.Reset();
@@ -149,12 +156,19 @@ Status Puller::PullOnce() {
   PrimaryInfo primary;
   auto session = Open(&primary);
   if (!session.ok()) return session.status();
+  if (Status s = Admit(primary); !s.ok()) return s;
   std::optional<GtidResume> gtid_resume;
   Result<DumpRequest> request = LocateStart(session.value(), &primary, &gtid_resume);
   Status result = request.ok() ? Status::Ok() : request.status();
   if (result.ok()) {
-    store_->writer().SetUpstream({options_.client.host, options_.client.port, primary.server_id,
-                                  primary.server_uuid, primary.flavor});
+    const store::UpstreamIdentity identity{options_.client.host, options_.client.port,
+                                           primary.server_id, primary.server_uuid, primary.flavor};
+    // A failover primary is recorded once it proved to continue the stored history.
+    if (failover_) {
+      pending_upstream_ = identity;
+    } else {
+      store_->writer().SetUpstream(identity);
+    }
     Log(false, request->mode == DumpRequest::Mode::kGtid
                    ? fmt::format("pulling from {} (server_id {}) by GTID after '{}'", primary_,
                                  primary.server_id, request->gtids)
@@ -166,6 +180,20 @@ Status Puller::PullOnce() {
   std::lock_guard lock(mu_);
   fd_ = -1;
   return result;
+}
+
+Status Puller::Admit(const PrimaryInfo& primary) {
+  const std::optional<store::ResumePoint> at = store_->writer().resume_point();
+  auto admission = AdmitPrimary(store_->writer().upstream(), primary, primary_,
+                                options_.gtid == GtidResumeMode::kOn,
+                                at && !at->gtid_state.empty());
+  if (!admission.ok()) return admission.status();
+  failover_ = admission->kind == PrimaryAdmission::Kind::kFailover;
+  if (failover_) {
+    force_file_position_ = false;  // another server's file positions mean nothing here
+    Log(false, admission->log_line);
+  }
+  return Status::Ok();
 }
 
 Result<DumpRequest> Puller::LocateStart(std::unique_ptr<protocol::ClientSession>& session,
@@ -229,9 +257,13 @@ Status Puller::Stream(protocol::ClientSession& session, const PrimaryInfo& prima
     // (a poll() only when the buffer is drained, so about once per 64 KiB).
     if (unsynced_bytes_ > 0 && !session.codec().has_buffered_input() && !ReadableNow(fd)) {
       if (Status s = SyncAndAck(session, stream, false); !s.ok()) return s;
+      if (Status s = CheckPause(); !s.ok()) return s;
     }
     auto payload = session.ReadPacket();
     if (!payload.ok()) return payload.status();
+    if (Status s = stream.CheckSequence(session.codec().sequence(), payload->size()); !s.ok()) {
+      return s;
+    }
     auto packet = stream.Decode(*payload);
     if (!packet.ok()) return packet.status();
     if (packet->kind == StreamPacket::Kind::kEnd) {
@@ -255,10 +287,25 @@ Status Puller::Stream(protocol::ClientSession& session, const PrimaryInfo& prima
     if (gtid_resume) {
       auto verdict = gtid_resume->Take(event);
       if (!verdict.ok()) {
+        if (failover_) {
+          return Status::Unsupported(fmt::format(
+              "failover to {}: {}; its binlog files do not line up with the stored ones, and "
+              "continuing under the next local file name with rewritten positions is not "
+              "implemented yet: nothing is stored from it",
+              primary_, verdict.status().message()));
+        }
         if (verdict.status().code() == Status::Code::kInvalidArgument) force_file_position_ = true;
         return verdict.status();
       }
       append = *verdict == GtidResume::Verdict::kAppend;
+      if (pending_upstream_ && gtid_resume->continuity_verified()) {
+        store_->writer().SetUpstream(*pending_upstream_);
+        pending_upstream_.reset();
+        failover_ = false;
+        Log(false, fmt::format("failover to {} verified: its first transaction is the next one "
+                               "after the stored GTID state",
+                               primary_));
+      }
     }
     if (append) {
       if (Status s = Append(event); !s.ok()) return s;
@@ -268,6 +315,7 @@ Status Puller::Stream(protocol::ClientSession& session, const PrimaryInfo& prima
     } else if (unsynced_bytes_ >= options_.sync_bytes ||
                (unsynced_bytes_ > 0 && Clock::now() - unsynced_since_ >= options_.sync_interval)) {
       if (Status s = SyncAndAck(session, stream, false); !s.ok()) return s;
+      if (Status s = CheckPause(); !s.ok()) return s;
     }
   }
 }
@@ -275,7 +323,7 @@ Status Puller::Stream(protocol::ClientSession& session, const PrimaryInfo& prima
 Status Puller::Append(const binlog::EventView& event) {
   Status s = store_->writer().Append(event);
   if (!s.ok()) {
-    if (IsWriterFailure(s)) fatal_ = true;
+    if (!SurvivableNoSpace(s) && IsWriterFailure(s)) fatal_ = true;
     return s;
   }
   const auto type = EventType(event.header.type);
@@ -291,7 +339,7 @@ Status Puller::Sync() {
   if (unsynced_bytes_ == 0) return Status::Ok();
   Status s = store_->writer().Sync();
   if (!s.ok()) {
-    fatal_ = true;
+    if (!SurvivableNoSpace(s)) fatal_ = true;
     return s;
   }
   unsynced_bytes_ = 0;
@@ -302,7 +350,7 @@ Status Puller::RequestSync() {
   if (unsynced_bytes_ == 0) return Status::Ok();
   Status s = store_->writer().RequestSync();
   if (!s.ok()) {
-    fatal_ = true;
+    if (!SurvivableNoSpace(s)) fatal_ = true;
     return s;
   }
   unsynced_bytes_ = 0;
@@ -310,6 +358,7 @@ Status Puller::RequestSync() {
 }
 
 Status Puller::SyncAndAck(protocol::ClientSession& session, const BinlogStream& stream, bool ack) {
+  const Clock::time_point ack_started = ack ? Clock::now() : Clock::time_point{};
   // An ACK waits until its event is durable; otherwise the syncer works while we read on.
   if (Status s = ack ? Sync() : RequestSync(); !s.ok()) return s;
   {
@@ -329,6 +378,10 @@ Status Puller::SyncAndAck(protocol::ClientSession& session, const BinlogStream& 
   BuildSemiSyncAck(ack_, stream.file(), stream.position());
   if (Status s = session.codec().WritePacketWithSequence(ack_, 0); !s.ok()) return s;
   acks_.fetch_add(1, std::memory_order_relaxed);
+  if (options_.ack_latency) {
+    options_.ack_latency->Observe(
+        std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - ack_started));
+  }
   return Status::Ok();
 }
 
@@ -336,6 +389,45 @@ bool Puller::ReadableNow(int fd) const {
   if (fd < 0) return false;
   pollfd p{fd, POLLIN, 0};
   return ::poll(&p, 1, 0) > 0;
+}
+
+bool Puller::SurvivableNoSpace(const Status& s) {
+  if (s.code() != Status::Code::kNoSpace || store_->writer().broken()) return false;
+  paused_ = true;
+  if (options_.on_no_space) options_.on_no_space(s);
+  return true;
+}
+
+Status Puller::CheckPause() {
+  if (!options_.pause_reason) return Status::Ok();
+  const std::string why = options_.pause_reason();
+  if (why.empty()) return Status::Ok();
+  paused_ = true;
+  // What the syncer was handed becomes durable (and published) before the pull stops.
+  if (Status s = store_->writer().Sync(); !s.ok()) {
+    if (!SurvivableNoSpace(s)) fatal_ = true;
+    return s;
+  }
+  return Status::Unsupported(why);
+}
+
+bool Puller::WaitWhilePaused(const Status& why) {
+  SetState(PullerState::kBackoff, std::string(why.message()));
+  Log(false, fmt::format("pulling from {} paused: {}; it resumes by itself", primary_,
+                         why.message()));
+  std::unique_lock lock(mu_);
+  while (!stop_) {
+    lock.unlock();
+    const bool go = options_.pause_reason().empty();
+    lock.lock();
+    if (go) {
+      lock.unlock();
+      Log(false, fmt::format("pulling from {} resumes", primary_));
+      return true;
+    }
+    wake_.wait_for(lock, std::chrono::milliseconds(200), [this] { return stop_; });
+  }
+  return false;
 }
 
 }  // namespace sidecar::upstream

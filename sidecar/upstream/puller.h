@@ -21,11 +21,32 @@
 // starts from `start` (a GTID start asks the primary which file holds it, then
 // pulls that file whole). The read timeout is 2x heartbeat_period (+1 s).
 //
+// Which primary: at every connect the primary-identity rule of
+// primary_identity.h runs first: the server the store was filled from (by
+// server_uuid, or server_id on MariaDB; its address may change) is accepted;
+// another server only as a failover, with gtid = on and a stored GTID state;
+// another flavour never. A refusal is logged and retried like any error (the
+// config may be fixed, a VIP may move back); nothing is dumped meanwhile. A
+// failover is logged; the store records the new primary only once GtidResume
+// verified its first transaction is the next after the stored GTID state, and
+// no dump from it is ever by file/position. Not yet done: a new primary whose
+// dump does not continue the store's last file (another file name, other
+// positions: the usual case after a failover) is refused with that reason;
+// continuing under the next local file name with rewritten positions and CRCs
+// is the missing piece.
+//
 // Errors (network, timeout, ERR from the primary, a bad event, a GTID gap):
 // one log line, then a reconnect after Backoff's delay (reset once a
 // connection has stored or heard something). A writer I/O failure (Sync, or
 // Append answering IOError/NoSpace) is fatal: state kFailed, the thread ends,
-// and failed() is true (the store must be reopened: recovery).
+// and failed() is true (the store must be reopened: recovery). Except a full
+// disk (NoSpace) that left the writer whole: on_no_space is told, and the
+// puller pauses as below instead.
+//
+// Back-pressure (pause_reason, the budget keeper's gate): checked after each
+// batch is handed to the syncer; while it gives a reason the puller syncs,
+// closes the connection (the primary keeps its binlogs), logs once, waits
+// (checking every 200 ms) and then reconnects from the resume point.
 //
 // Thread-safety: Start/Stop from one owner thread; status() and failed() from
 // any thread. The store must outlive the Puller; the Puller owns the writer's
@@ -45,6 +66,7 @@
 #include <thread>
 
 #include "base/status.h"
+#include "metrics/histogram.h"
 #include "protocol/client_session.h"
 #include "store/binlog_store.h"
 #include "upstream/backoff.h"
@@ -67,6 +89,13 @@ struct PullerOptions {
   uint64_t backoff_seed = 0;  // 0: from the clock
   std::function<void(std::string_view)> log_info;
   std::function<void(std::string_view)> log_error;
+  // Optional, not owned: observes each semi-sync ACK's latency (sync + send). Lock-free.
+  metrics::Histogram* ack_latency = nullptr;
+  // Back-pressure: "" while pulling may go on, else why not. Unset: never paused.
+  std::function<std::string()> pause_reason;
+  // The writer reported a full disk it survived (Status kNoSpace). Unset: nobody is told
+  // (and, without pause_reason, the puller retries after back-off).
+  std::function<void(const Status&)> on_no_space;
 };
 
 enum class PullerState { kStopped, kConnecting, kStreaming, kBackoff, kFailed };
@@ -105,6 +134,8 @@ class Puller {
   void Run();
   // One connection, from connect to the error that ended it.
   Status PullOnce();
+  // The primary-identity rule (primary_identity.h); sets failover_.
+  Status Admit(const PrimaryInfo& primary);
   Result<std::unique_ptr<protocol::ClientSession>> Open(PrimaryInfo* primary);
   // The dump for this connection; a new store's GTID start replaces `session`.
   Result<DumpRequest> LocateStart(std::unique_ptr<protocol::ClientSession>& session,
@@ -122,6 +153,12 @@ class Puller {
   bool IsFileClosed(const std::string& file);
   void SetState(PullerState state, std::string error = {});
   void Log(bool error, std::string_view message) const;
+  // True when `s` is a full disk the writer survived (then on_no_space is told).
+  bool SurvivableNoSpace(const Status& s);
+  // Stops the stream between batches while pause_reason gives a reason.
+  Status CheckPause();
+  // Waits until pause_reason lets pulling go on; false when stopping.
+  bool WaitWhilePaused(const Status& why);
 
   store::BinlogStore* const store_;
   const PullerOptions options_;
@@ -132,7 +169,10 @@ class Puller {
   std::chrono::steady_clock::time_point unsynced_since_;
   bool worked_ = false;               // this connection stored or heard something
   bool force_file_position_ = false;  // the next dump resumes by file/pos
+  bool failover_ = false;             // this connection's primary replaces the stored one
+  std::optional<store::UpstreamIdentity> pending_upstream_;  // recorded once verified
   bool fatal_ = false;                // the writer failed
+  bool paused_ = false;               // the stream stopped for back-pressure or a full disk
 
   std::thread thread_;
   std::atomic<bool> failed_{false};

@@ -96,7 +96,7 @@ class BinlogReaderTest : public ::testing::Test {
  protected:
   void SetUp() override { ASSERT_TRUE(env_->CreateDir(binlog_dir_).ok()); }
 
-  StoredBinlog store() { return {env_.get(), binlog_dir_, &catalogue_, &durable_}; }
+  StoredBinlog store() { return {env_.get(), binlog_dir_, &catalogue_, &durable_, &damage_}; }
 
   void Append(const std::string& name, Bytes bytes) {
     std::ofstream out(binlog_dir_ + "/" + name, std::ios::binary | std::ios::app);
@@ -134,6 +134,7 @@ class BinlogReaderTest : public ::testing::Test {
   std::unique_ptr<Env> env_ = NewPosixEnv();
   FakeCatalogue catalogue_;
   DurablePosition durable_;
+  DamageReports damage_;
 };
 
 TEST_F(BinlogReaderTest, ServesOnlyDurableBytesThenTimesOut) {
@@ -259,6 +260,11 @@ TEST_F(BinlogReaderTest, DamagedByteIsCorruptionNamingFileAndOffset) {
             std::string::npos)
       << outcome.status().message();
   EXPECT_NE(outcome.status().message().find("CRC32"), std::string::npos);
+  // Reported for repair: the file and the offset of the event refused.
+  auto report = damage_.Take(Clock::now());
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->file, f.name);
+  EXPECT_EQ(report->offset, damaged_event);
 }
 
 TEST_F(BinlogReaderTest, GenerationChangeFailsTheReader) {

@@ -28,6 +28,7 @@
 #include <system_error>
 
 #include "crashing_env.h"
+#include "temp_dir.h"
 #include "fault_injection_env.h"
 #include "store/binlog_store.h"
 #include "store_test_driver.h"
@@ -45,29 +46,6 @@ constexpr int kMinCrashPoints = 1000;
 constexpr PowerLossMode kModes[] = {PowerLossMode::kDropUnsynced, PowerLossMode::kTearUnsynced,
                                     PowerLossMode::kTearWithGarbage};
 
-// A fresh directory for state.db, on tmpfs when available; removed at exit.
-class StateDir {
- public:
-  StateDir() {
-    std::error_code error;
-    const bool shm =
-        std::filesystem::is_directory("/dev/shm", error) && ::access("/dev/shm", W_OK) == 0;
-    std::string pattern =
-        (shm ? std::string("/dev/shm/") : ::testing::TempDir()) + "sidecar-state-XXXXXX";
-    if (::mkdtemp(pattern.data()) == nullptr) ADD_FAILURE() << "mkdtemp " << pattern << " failed";
-    path_ = pattern;
-  }
-  StateDir(const StateDir&) = delete;
-  StateDir& operator=(const StateDir&) = delete;
-  ~StateDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  std::string Join(std::string_view name) const { return path_ + "/" + std::string(name); }
-
- private:
-  std::string path_;
-};
 
 BinlogStore::Options StoreOptions(const std::string& state_db, SyncMode sync) {
   BinlogStore::Options options;
@@ -87,7 +65,7 @@ int RunStream(uint64_t seed) {
   const FeedOptions feed{.sync_probability = 0.02 + 0.1 * double(rng() % 4),
                          .request_sync_probability = 0.05 * double(rng() % 3),
                          .reconnect_probability = 0.005};
-  StateDir state_dir;
+  FastTempDir state_dir;
   const std::string state_db = state_dir.Join("state.db");
   FaultInjectionEnv env;
   EXPECT_TRUE(env.CreateDir("/data").ok());

@@ -1,13 +1,15 @@
 // BinlogStream on the events a real MariaDB 10.11 primary sent to a semi-sync replica
 // (replica-gtid-semisync.pcap), and on damaged copies of them: a bad CRC or length is an
-// error, never an event; EOF and ERR end the dump.
+// error, never an event; EOF and ERR end the dump; sequence ids follow the primary's rule.
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "binlog/event_type.h"
 #include "protocol/constants.h"
+#include "protocol/packet_codec.h"
 #include "protocol_test_support.h"
 #include "upstream/binlog_stream.h"
 
@@ -136,6 +138,71 @@ TEST(UpstreamBinlogStreamTest, UnknownPacketHeaderIsAnError) {
   BinlogStream stream = NewStream();
   EXPECT_FALSE(stream.Decode(std::vector<uint8_t>{0x42, 1, 2}).ok());
   EXPECT_FALSE(stream.Decode(std::vector<uint8_t>{}).ok());
+}
+
+
+// The dump connection's packets with their sequence ids, from the dump command's answer on.
+std::vector<std::pair<uint8_t, std::vector<uint8_t>>> DumpPacketsWithIds() {
+  const auto segments =
+      testing::ReadPcapTcpSegments(std::string(SIDECAR_FIXTURES_DIR) +
+                                   "/protocol/mariadb-10.11-captured/replica-gtid-semisync.pcap");
+  const auto bytes = testing::TcpStream(segments, kPrimaryPort, kReplicaPort);
+  std::vector<std::pair<uint8_t, std::vector<uint8_t>>> out;
+  for (size_t at = 0; at + 4 <= bytes.size();) {
+    const size_t length = bytes[at] | bytes[at + 1] << 8 | bytes[at + 2] << 16;
+    const uint8_t id = bytes[at + 3];
+    std::vector<uint8_t> payload(bytes.begin() + at + 4, bytes.begin() + at + 4 + length);
+    at += 4 + length;
+    if (payload.size() > 3 + 19 && payload[0] == 0x00 && payload[1] == 0xEF) {
+      out.emplace_back(id, std::move(payload));
+    }
+  }
+  return out;
+}
+
+TEST(UpstreamBinlogStreamTest, CapturedSequenceIdsPassIncludingRestartsAfterAckRequests) {
+  const auto packets = DumpPacketsWithIds();
+  ASSERT_GT(packets.size(), 20u);
+  ASSERT_EQ(packets.front().first, 1);  // the dump command was 0
+  BinlogStream stream = NewStream();
+  int restarts = 0;
+  uint8_t previous = 0;
+  for (const auto& [id, payload] : packets) {
+    if (id != uint8_t(previous + 1)) ++restarts;
+    previous = id;
+    ASSERT_TRUE(stream.CheckSequence(uint8_t(id + 1), payload.size()).ok()) << int(id);
+    ASSERT_TRUE(stream.Decode(payload).ok());
+  }
+  EXPECT_GE(restarts, 5);  // the capture does exercise the restart rule
+}
+
+TEST(UpstreamBinlogStreamTest, SequenceJumpIsAnErrorNamingBothIds) {
+  const auto packets = EventPackets();
+  BinlogStream stream = NewStream();
+  ASSERT_TRUE(stream.CheckSequence(2, packets[0].size()).ok());  // id 1
+  ASSERT_TRUE(stream.Decode(packets[0]).ok());
+  const Status jumped = stream.CheckSequence(5, packets[1].size());  // id 4, 2 expected
+  ASSERT_FALSE(jumped.ok());
+  EXPECT_EQ(jumped.code(), Status::Code::kCorruption);
+  EXPECT_NE(jumped.message().find("sequence id 4"), std::string::npos) << jumped.message();
+  EXPECT_NE(jumped.message().find("2 was expected"), std::string::npos) << jumped.message();
+}
+
+TEST(UpstreamBinlogStreamTest, RestartIsRefusedUnlessTheLastEventAskedForAnAck) {
+  const auto packets = EventPackets();
+  BinlogStream stream = NewStream();
+  ASSERT_TRUE(stream.CheckSequence(2, packets[0].size()).ok());
+  auto first = stream.Decode(packets[0]);
+  ASSERT_TRUE(first.ok());
+  ASSERT_FALSE(first->ack_requested);
+  EXPECT_FALSE(stream.CheckSequence(2, packets[1].size()).ok());  // id 1 again
+}
+
+TEST(UpstreamBinlogStreamTest, SplitPacketUsesOneIdPerChunk) {
+  BinlogStream stream = NewStream();
+  // A payload of 2 full chunks and a last one: ids 1, 2, 3; the codec expects 4 next.
+  EXPECT_TRUE(stream.CheckSequence(4, 2 * protocol::kMaxChunk + 10).ok());
+  EXPECT_TRUE(stream.CheckSequence(5, 100).ok());
 }
 
 }  // namespace
