@@ -11,7 +11,7 @@
 #include <mutex>
 #include <string>
 
-#include "fault_injection_env.h"
+#include "forwarding_env.h"
 #include "store/binlog_store.h"
 #include "support/event_builder.h"
 #include "temp_dir.h"
@@ -23,9 +23,9 @@ namespace {
 using sidecar::testing::UpstreamStream;
 using sidecar::testing::ViewOf;
 
-// Forwards to a FaultInjectionEnv; while closed, WritableFile::Sync waits
+// Forwards to a FaultInjectionEnv (ForwardingEnv); while closed, WritableFile::Sync waits
 // (counted in blocked()) until the gate opens.
-class GateEnv final : public Env {
+class GateEnv final : public ForwardingEnv {
  public:
   void Close() {
     std::lock_guard lock(mu_);
@@ -49,28 +49,6 @@ class GateEnv final : public Env {
     if (!file.ok()) return file.status();
     return std::unique_ptr<WritableFile>(std::make_unique<File>(this, std::move(file).value()));
   }
-  Result<std::unique_ptr<RandomAccessFile>> OpenRandomAccess(const std::string& path) override {
-    return base_.OpenRandomAccess(path);
-  }
-  Result<bool> FileExists(const std::string& path) override { return base_.FileExists(path); }
-  Result<uint64_t> FileSize(const std::string& path) override { return base_.FileSize(path); }
-  Result<std::vector<std::string>> ListDir(const std::string& path) override {
-    return base_.ListDir(path);
-  }
-  Status CreateDir(const std::string& path) override { return base_.CreateDir(path); }
-  Status Rename(const std::string& from, const std::string& to) override {
-    return base_.Rename(from, to);
-  }
-  Status RemoveFile(const std::string& path) override { return base_.RemoveFile(path); }
-  Status TruncateFile(const std::string& path, uint64_t size) override {
-    return base_.TruncateFile(path, size);
-  }
-  Status SyncDir(const std::string& path) override { return base_.SyncDir(path); }
-  Result<std::unique_ptr<FileLock>> LockFile(const std::string& path) override {
-    return base_.LockFile(path);
-  }
-
-  FaultInjectionEnv& base() { return base_; }
 
  private:
   class File final : public WritableFile {
@@ -98,7 +76,6 @@ class GateEnv final : public Env {
     --blocked_;
   }
 
-  FaultInjectionEnv base_;
   std::mutex mu_;
   std::condition_variable changed_;
   bool open_ = true;  // GUARDED_BY(mu_)

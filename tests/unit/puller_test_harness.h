@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "fake_primary.h"
-#include "fault_injection_env.h"
+#include "forwarding_env.h"
 #include "store/binlog_store.h"
 #include "temp_dir.h"
 #include "upstream/puller.h"
@@ -58,38 +58,15 @@ class OrderLog {
 // Forwards to a FaultInjectionEnv; records data-file Syncs in `log`; while
 // fail_syncs is set, WritableFile::Sync fails with an IOError (nothing
 // becomes durable).
-class SeamEnv final : public store::Env {
+class SeamEnv final : public store::ForwardingEnv {
  public:
   explicit SeamEnv(OrderLog* log) : log_(log) {}
   void set_fail_syncs(bool fail) { fail_syncs_ = fail; }
-  store::FaultInjectionEnv& base() { return base_; }
 
   Result<std::unique_ptr<store::WritableFile>> OpenWritable(const std::string& path) override;
-  Result<std::unique_ptr<store::RandomAccessFile>> OpenRandomAccess(
-      const std::string& path) override {
-    return base_.OpenRandomAccess(path);
-  }
-  Result<bool> FileExists(const std::string& path) override { return base_.FileExists(path); }
-  Result<uint64_t> FileSize(const std::string& path) override { return base_.FileSize(path); }
-  Result<std::vector<std::string>> ListDir(const std::string& path) override {
-    return base_.ListDir(path);
-  }
-  Status CreateDir(const std::string& path) override { return base_.CreateDir(path); }
-  Status Rename(const std::string& from, const std::string& to) override {
-    return base_.Rename(from, to);
-  }
-  Status RemoveFile(const std::string& path) override { return base_.RemoveFile(path); }
-  Status TruncateFile(const std::string& path, uint64_t size) override {
-    return base_.TruncateFile(path, size);
-  }
-  Status SyncDir(const std::string& path) override { return base_.SyncDir(path); }
-  Result<std::unique_ptr<store::FileLock>> LockFile(const std::string& path) override {
-    return base_.LockFile(path);
-  }
 
  private:
   class File;
-  store::FaultInjectionEnv base_;
   OrderLog* const log_;
   std::atomic<bool> fail_syncs_{false};
 };
