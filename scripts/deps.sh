@@ -26,6 +26,8 @@ TEST_PACKAGES=(
   # HTTP tests and the demo: curl, promtool and a Prometheus server, ab, python3 (notify socket,
   # slow clients), chattr (e2fsprogs)
   curl prometheus apache2-utils python3 e2fsprogs
+  # TLS tests: the openssl command makes their certificates
+  openssl
 )
 
 # missing_packages PKG...: print the PKGs that dpkg does not report as installed.

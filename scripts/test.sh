@@ -8,18 +8,21 @@
 #   BUILD_DIR=DIR                      another build directory (default build/, build-asan/, ...)
 #
 #   SIDECAR_SANITIZERS=1               also run the sanitizer passes (default 0)
-#   SIDECAR_FUZZ_SECONDS=N             fuzz pass: N seconds per fuzz target (default 20; 0: none)
+#   SIDECAR_FUZZ_SECONDS=N             fuzz pass: N seconds per fuzz target (default 60; 0: none;
+#                                      CTEST_JOBS targets at a time)
 #
 # Steps: scripts/deps.sh (installs what is missing), cmake configure (Ninja), build, then
 # `ctest --output-on-failure` with CTEST_JOBS parallel jobs (default 2; integration tests pick
 # their own free ports). Then, unless ctest arguments were given:
 #   - the ASan pass (SIDECAR_SANITIZERS≠0): the whole tree built with clang, AddressSanitizer,
 #     UBSan and libFuzzer instrumentation in build-fuzz/; every unit, integration and chaos test
-#     runs again there;
+#     (not package_*) runs again there, any sanitizer report failing its test (script tests:
+#     tests/sanitizers/run_checked.sh);
 #   - the fuzz pass (SIDECAR_FUZZ_SECONDS≠0): the libFuzzer targets of that build, each for a
 #     bounded time (`ctest -L fuzz`, tests/fuzz/README.md);
 #   - the TSan pass (SIDECAR_SANITIZERS≠0): clang ThreadSanitizer build in build-tsan/ of the
 #     unit tests, running those whose code has threads (TSAN_TESTS below).
+# Sanitizer suppressions (each with its reason) are in tests/sanitizers/.
 # Exits non-zero on any failure. Runs from any directory.
 set -euo pipefail
 
@@ -64,6 +67,13 @@ main() {
 # position, the puller, the downstream server, HTTP, the budget keeper, damage reports.
 TSAN_TESTS='BinlogWriter|BinlogReader|BinlogSyncer|StoreKill9|DamageReports|Puller|Upstream|Server|Dump|Session|Http|Budget|Purge|Metrics|Histogram|Repair'
 
+# Sanitizer options of the ASan pass: any finding ends the process with a non-zero status and a
+# stack trace (UBSan is also built with -fno-sanitize-recover). Script tests also collect the
+# reports of every process they start (tests/sanitizers/run_checked.sh).
+ASAN_TEST_OPTIONS='halt_on_error=1:detect_leaks=1:detect_stack_use_after_return=1:strict_string_checks=1'
+UBSAN_TEST_OPTIONS='halt_on_error=1:print_stacktrace=1'
+TSAN_TEST_OPTIONS='halt_on_error=1:second_deadlock_stack=1'
+
 # configure_clang DIR BUILD_TYPE [CMAKE_ARGS...]: configure DIR with clang; the log on failure.
 configure_clang() {
   local dir="$1" type="$2"
@@ -92,14 +102,18 @@ build_in() {
 
 # sanitizer_fuzz_pass: the ASan+UBSan suite and the fuzz pass, both in build-fuzz/ (clang).
 sanitizer_fuzz_pass() {
-  local seconds="${SIDECAR_FUZZ_SECONDS:-20}" sanitize="${SIDECAR_SANITIZERS:-0}" dir="build-fuzz"
+  local seconds="${SIDECAR_FUZZ_SECONDS:-60}" sanitize="${SIDECAR_SANITIZERS:-0}" dir="build-fuzz"
   [[ "$seconds" != 0 || "$sanitize" != 0 ]] || return 0
   configure_clang "$dir" Asan -DSIDECAR_FUZZ=ON
   if [[ "$sanitize" != 0 ]]; then
     echo "test.sh: ASan+UBSan pass in $dir/ (unit, integration, chaos)"
     build_in "$dir"
-    ctest --test-dir "$dir" --output-on-failure --no-tests=error -j "${CTEST_JOBS:-2}" \
-      --timeout "${CTEST_TIMEOUT:-900}" -LE fuzz
+    # Not package_*: they package a Release build (scripts/package.sh's own build-package/),
+    # not this one, so under ASan they would only repeat the Release pass's work.
+    ASAN_OPTIONS="$ASAN_TEST_OPTIONS" UBSAN_OPTIONS="$UBSAN_TEST_OPTIONS" \
+      LSAN_OPTIONS="suppressions=$PWD/tests/sanitizers/lsan.supp" \
+      ctest --test-dir "$dir" --output-on-failure --no-tests=error -j "${CTEST_JOBS:-2}" \
+      --timeout "${CTEST_TIMEOUT:-900}" -LE fuzz -E '^package_'
   else
     build_in "$dir" fuzzers
   fi
@@ -115,9 +129,10 @@ tsan_pass() {
   local dir="build-tsan"
   echo "test.sh: TSan pass in $dir/"
   configure_clang "$dir" Tsan
-  build_in "$dir"
-  TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ctest --test-dir "$dir" \
-    --output-on-failure --no-tests=error -j "${CTEST_JOBS:-2}" -L unit -R "$TSAN_TESTS"
+  build_in "$dir" tests/unit/all
+  TSAN_OPTIONS="$TSAN_TEST_OPTIONS:suppressions=$PWD/tests/sanitizers/tsan.supp" \
+    ctest --test-dir "$dir" --output-on-failure --no-tests=error -j "${CTEST_JOBS:-2}" \
+    -L unit -R "$TSAN_TESTS"
 }
 
 main "$@"

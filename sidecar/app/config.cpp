@@ -14,6 +14,7 @@
 #include "app/config_schema.h"
 #include "app/ini_parser.h"
 #include "app/password_file.h"
+#include "app/tls_files.h"
 
 namespace sidecar::app {
 namespace {
@@ -189,6 +190,7 @@ class Loader {
       Error(At("upstream", given), "upstream", given,
             fmt::format("given without {} (both, or neither)", missing));
     }
+    CheckServeTls();
     if (c.budget.disk && c.budget.relay_log_space_limit &&
         *c.budget.disk <= *c.budget.relay_log_space_limit) {
       Error(At("budget", "disk"), "budget", "disk",
@@ -208,6 +210,28 @@ class Loader {
                             "connect; then restrict them with a firewall)",
                             bind));
       }
+    }
+  }
+
+  // serve.ssl_cert and ssl_key: together, only with TLS on, readable; the key kept private.
+  void CheckServeTls() {
+    const ServeConfig& serve = result_.config.serve;
+    if (serve.ssl_cert.empty() != serve.ssl_key.empty()) {
+      const char* given = serve.ssl_cert.empty() ? "ssl_key" : "ssl_cert";
+      const char* missing = serve.ssl_cert.empty() ? "ssl_cert" : "ssl_key";
+      return Error(At("serve", given), "serve", given,
+                   fmt::format("given without {} (both, or neither)", missing));
+    }
+    if (serve.ssl_cert.empty()) return;
+    if (serve.ssl == ServeSslMode::kOff) {
+      return Error(At("serve", "ssl_cert"), "serve", "ssl_cert",
+                   "given while ssl = off (ssl = on or required to serve TLS with it)");
+    }
+    if (Status s = CheckTlsCertificateFile(serve.ssl_cert); !s.ok()) {
+      Error(At("serve", "ssl_cert"), "serve", "ssl_cert", s.message());
+    }
+    if (Status s = CheckTlsPrivateKeyFile(serve.ssl_key); !s.ok()) {
+      Error(At("serve", "ssl_key"), "serve", "ssl_key", s.message());
     }
   }
 

@@ -29,6 +29,14 @@
 // - upstream.heartbeat_period: 1ms..4294967s (MariaDB's range, but not 0:
 //   the read timeout follows it). storage.sync_interval: 0ms..1s.
 // - ssl_cert and ssl_key come together. serve and http may not share a port.
+// - serve.ssl: off | on (TLS offered) | required (clients without TLS are
+//   refused before authentication). serve.ssl_cert/ssl_key need ssl on or
+//   required; without them the daemon generates a self-signed certificate at
+//   start. serve.ssl_key, like a password file, must not be accessible by
+//   others nor group-writable; both files must be readable regular files
+//   (checked here, so --check-config reports them).
+// - serve.auth_plugin: the plugin the [serve] and [admin] users authenticate
+//   with (the same for both, as the server greets before it knows the user).
 #pragma once
 
 #include <array>
@@ -48,6 +56,8 @@ namespace sidecar::app {
 enum class GtidMode { kAuto, kOn, kOff };
 enum class SslMode { kOff, kPreferred, kRequired };
 enum class SyncMode { kGroup, kTransaction };
+enum class ServeSslMode { kOff, kOn, kRequired };
+enum class AuthPlugin { kNativePassword, kCachingSha2 };
 
 inline constexpr std::array<EnumName<GtidMode>, 3> kGtidModeNames = {
     {{"auto", GtidMode::kAuto}, {"on", GtidMode::kOn}, {"off", GtidMode::kOff}}};
@@ -55,6 +65,13 @@ inline constexpr std::array<EnumName<SslMode>, 3> kSslModeNames = {
     {{"off", SslMode::kOff}, {"preferred", SslMode::kPreferred}, {"required", SslMode::kRequired}}};
 inline constexpr std::array<EnumName<SyncMode>, 2> kSyncModeNames = {
     {{"group", SyncMode::kGroup}, {"transaction", SyncMode::kTransaction}}};
+inline constexpr std::array<EnumName<ServeSslMode>, 3> kServeSslModeNames = {
+    {{"off", ServeSslMode::kOff},
+     {"on", ServeSslMode::kOn},
+     {"required", ServeSslMode::kRequired}}};
+inline constexpr std::array<EnumName<AuthPlugin>, 2> kAuthPluginNames = {
+    {{"mysql_native_password", AuthPlugin::kNativePassword},
+     {"caching_sha2_password", AuthPlugin::kCachingSha2}}};
 
 // A MySQL account: user and password. password_file is where the password
 // was read from, empty when it was given inline.
@@ -88,6 +105,9 @@ struct ServeConfig {
   uint16_t port = 3307;
   Account account;  // user and a password required
   std::chrono::milliseconds delay{0};
+  ServeSslMode ssl = ServeSslMode::kOff;
+  std::string ssl_cert, ssl_key;                         // optional, absolute paths, together
+  AuthPlugin auth_plugin = AuthPlugin::kNativePassword;  // for the serve and admin users
 };
 
 struct AdminConfig {

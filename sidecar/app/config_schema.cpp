@@ -186,10 +186,37 @@ std::vector<ConfigSection> BuildSchema() {
             Key(
                 "port", [](Config& c, S v) { return Assign(ParsePort(v), c.serve.port); },
                 [](const Config& c) { return O(std::to_string(c.serve.port)); })},
-           Join(AccountKeys([](auto& c) -> auto& { return c.serve.account; }),
-                {Key(
+           Join(
+               AccountKeys([](auto& c) -> auto& { return c.serve.account; }),
+               {Key(
                     "delay", [](Config& c, S v) { return Assign(ParseDuration(v), c.serve.delay); },
-                    [](const Config& c) { return O(FormatDuration(c.serve.delay)); })}))});
+                    [](const Config& c) { return O(FormatDuration(c.serve.delay)); }),
+                Key(
+                    "ssl",
+                    [](Config& c, S v) {
+                      return Assign(ParseEnum(v, kServeSslModeNames), c.serve.ssl);
+                    },
+                    [](const Config& c) { return O(FormatEnum(c.serve.ssl, kServeSslModeNames)); }),
+                Key(
+                    "ssl_cert",
+                    [](Config& c, S v) {
+                      return AssignOptional(v, c.serve.ssl_cert, ParseAbsolutePath);
+                    },
+                    [](const Config& c) { return O(c.serve.ssl_cert); }),
+                Key(
+                    "ssl_key",
+                    [](Config& c, S v) {
+                      return AssignOptional(v, c.serve.ssl_key, ParseAbsolutePath);
+                    },
+                    [](const Config& c) { return O(c.serve.ssl_key); }),
+                Key(
+                    "auth_plugin",
+                    [](Config& c, S v) {
+                      return Assign(ParseEnum(v, kAuthPluginNames), c.serve.auth_plugin);
+                    },
+                    [](const Config& c) {
+                      return O(FormatEnum(c.serve.auth_plugin, kAuthPluginNames));
+                    })}))});
   schema.push_back({"admin", AccountKeys([](auto& c) -> auto& { return c.admin.account; })});
   schema.push_back(
       {"replica",

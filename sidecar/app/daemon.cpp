@@ -104,6 +104,11 @@ downstream::ServerOptions ServerOptionsFromConfig(const Config& config, Logger& 
   options.serve_password = config.serve.account.password.reveal();
   options.admin_user = config.admin.account.user;
   options.admin_password = config.admin.account.password.reveal();
+  options.auth_plugin = FormatEnum(config.serve.auth_plugin, kAuthPluginNames);
+  options.tls = config.serve.ssl != ServeSslMode::kOff;
+  options.require_tls = config.serve.ssl == ServeSslMode::kRequired;
+  options.tls_cert_file = config.serve.ssl_cert;
+  options.tls_key_file = config.serve.ssl_key;
   options.greeting_version = [context] { return context->greeting_version(); };
   options.session.admin_user = config.admin.account.user;
   options.session.context = context;
@@ -202,6 +207,10 @@ int RunDaemon(const Config& config, Logger& logger) {
   budget::BudgetKeeper budget_keeper(store->get(), std::move(budget_options));
   options.pause_reason = [&budget_keeper] { return budget_keeper.PauseReason(); };
   options.on_no_space = [&budget_keeper](const Status& s) { budget_keeper.ReportNoSpace(s); };
+  options.room_for = [&budget_keeper](const binlog::EventView& event) {
+    return budget_keeper.RoomFor(event);
+  };
+  options.on_flushed = [&budget_keeper] { budget_keeper.MarkFlushed(); };
   budget_keeper.Start();
   auto upstream = UpstreamControl::Create(store->get(), std::move(options), &logger);
   if (!upstream.ok()) {
@@ -233,8 +242,13 @@ int RunDaemon(const Config& config, Logger& logger) {
     budget_keeper.Stop();
     return 1;
   }
-  logger.Info(kComponent, fmt::format("serving replicas on {}:{}", config.serve.bind,
-                                      server.port()));
+  logger.Info(kComponent,
+              fmt::format("serving replicas on {}:{} (TLS {}{}, {})", config.serve.bind,
+                          server.port(), FormatEnum(config.serve.ssl, kServeSslModeNames),
+                          config.serve.ssl != ServeSslMode::kOff && config.serve.ssl_cert.empty()
+                              ? " with a self-signed certificate generated at start"
+                              : "",
+                          FormatEnum(config.serve.auth_plugin, kAuthPluginNames)));
   StatusSources sources;
   sources.upstream = [&puller] { return puller.status(); };
   sources.store = store->get();

@@ -39,7 +39,10 @@ Status DaemonObserver::StartHttp() {
   return Status::Ok();
 }
 
-void DaemonObserver::Attach(StatusSources sources) { collector_.Attach(std::move(sources)); }
+void DaemonObserver::Attach(StatusSources sources) {
+  sources.ack_latency = &ack_latency_;  // ours: the pullers observe into it
+  collector_.Attach(std::move(sources));
+}
 
 void DaemonObserver::Ready() {
   const StatusSnapshot snapshot = collector_.Collect();

@@ -3,7 +3,8 @@
 // one place so that daemon.cpp only calls it at its milestones:
 //
 //   StartHttp()   before the store is opened: /health answers recovery_in_progress meanwhile
-//   Attach()      once the pull runs (and the serve port listens): snapshots become live
+//   Attach()      once the pull runs (and the serve port listens): snapshots become live,
+//                 with the ACK latency histogram below added to the sources
 //   Ready()       READY=1 with the first STATUS= line
 //   Tick()        from the main loop at least every tick_interval(): probes data_dir (every
 //                 2 s), updates STATUS= when the state or the problems change, and sends

@@ -49,6 +49,9 @@ struct UpstreamSnapshot {
   std::string primary;  // host:port (never the user or password)
   std::string file;     // where the stream stands (the last synced event)
   uint64_t position = 0;
+  // The GTID state of the stored stream at the durable checkpoint: a MySQL GTID set
+  // ("uuid:1-100,...") or a MariaDB position list ("0-1-100,..."); "" when none is known.
+  std::string gtid_state;
   std::optional<int64_t> seconds_behind_primary;  // unset: unknown (not streaming)
   uint64_t bytes_received = 0;
   uint64_t events_received = 0;

@@ -46,6 +46,7 @@ std::map<std::string, std::string> SettingsOf(const downstream::UpstreamChange& 
 UpstreamControl::UpstreamControl(store::BinlogStore* store, upstream::PullerOptions options,
                                  Logger* logger)
     : store_(store), logger_(logger), options_(std::move(options)) {
+  if (!options_.log_warning) options_.log_warning = logger_->Sink(LogLevel::kWarning, kComponent);
   last_status_.primary = fmt::format("{}:{}", options_.client.host, options_.client.port);
 }
 

@@ -5,6 +5,7 @@
 // TO persisted in state.db (keys "change_master.*"). Create() applies those overrides and logs
 // each one it applies (never the password, which it also redacts from the log). A CHANGE writes
 // the options it was given to state.db in one transaction, then applies them to the next start.
+// The puller's log_warning, when the options leave it unset, goes to the logger at WARNING.
 //
 // Rules, as MySQL has them: CHANGE requires the puller stopped (error naming STOP SLAVE);
 // START while running and STOP while stopped are no-ops. MASTER_LOG_FILE/MASTER_LOG_POS only

@@ -8,13 +8,16 @@
 #include <utility>
 #include <vector>
 
+#include "budget/stored_bytes.h"
+
 namespace sidecar::budget {
 namespace {
 
-constexpr uint64_t kNoShare = UINT64_MAX;
+constexpr uint64_t kNoShare = AppendAllowance::kUnlimited;
 
-// The budget releases once the store is below this share of its allowance.
-constexpr uint64_t kResumePercent = 90;
+// The budget releases once the store has room for this share of its allowance
+// (and for the event refused), so that a pause is not followed by another at once.
+constexpr uint64_t kResumeRoomPercent = 10;
 
 Result<uint64_t> StatvfsFreeBytes(const std::string& path) {
   struct statvfs fs {};
@@ -35,6 +38,11 @@ BudgetKeeper::BudgetKeeper(store::BinlogStore* store, BudgetKeeperOptions option
 BudgetKeeper::~BudgetKeeper() { Stop(); }
 
 void BudgetKeeper::Start() {
+  {
+    std::lock_guard lock(mu_);
+    ShareLocked();
+  }
+  Measure();  // the per-event limit holds from the puller's first event
   {
     std::lock_guard lock(run_mu_);
     stop_ = false;
@@ -73,19 +81,25 @@ void BudgetKeeper::Warn(std::string_view line) const {
 }
 
 std::string BudgetKeeper::PauseReason() {
-  if (!paused_.load(std::memory_order_acquire)) {
-    const uint64_t allowed = allowed_.load(std::memory_order_relaxed);
-    if (allowed == kNoShare) return "";
-    const uint64_t appended = store_->writer().counters().bytes_appended.load();
-    const uint64_t at_poll = appended_at_poll_.load();
-    const uint64_t used = used_at_poll_.load() + (appended > at_poll ? appended - at_poll : 0);
-    if (used < allowed) return "";
-    SetBackPressure(true, fmt::format("budget_exhausted: the store holds about {} bytes, its share "
-                                      "of the disk budget is {} bytes",
-                                      used, allowed));
-  }
+  if (!paused_.load(std::memory_order_acquire)) return "";
   std::lock_guard lock(mu_);
   return status_.back_pressure_reason;
+}
+
+bool BudgetKeeper::RoomFor(const binlog::EventView& event) {
+  if (allowance_.TryCharge(event)) return true;
+  uint64_t share = 0;
+  uint64_t used = 0;
+  {
+    std::lock_guard lock(mu_);
+    share = status_.allowed_bytes.value_or(0);
+    used = status_.used_bytes;
+  }
+  SetBackPressure(true, fmt::format("budget_exhausted: the next event ({} bytes) does not fit in "
+                                    "the store's share of the disk budget ({} bytes; {} stored "
+                                    "when last measured, {} left)",
+                                    StoredCost(event), share, used, allowance_.room()));
+  return false;
 }
 
 void BudgetKeeper::ReportNoSpace(const Status& error) {
@@ -171,44 +185,68 @@ void BudgetKeeper::Purge(const PurgePlan& plan) {
   if (error_changed && !error.empty()) Warn(fmt::format("purge failed: {}", error));
 }
 
+uint64_t BudgetKeeper::ShareLocked() {
+  const std::optional<uint64_t> limit =
+      options_.relay_log_space_limit ? options_.relay_log_space_limit : last_limit_;
+  status_.relay_log_space_limit = limit;
+  status_.allowed_bytes.reset();
+  if (!options_.disk_budget) return kNoShare;
+  const uint64_t relay = limit.value_or(0);
+  status_.allowed_bytes = *options_.disk_budget > relay ? *options_.disk_budget - relay : 0;
+  return *status_.allowed_bytes;
+}
+
+std::optional<uint64_t> BudgetKeeper::Measure() {
+  // The charge first, then the files: append_allowance.h says why.
+  const uint64_t flushed = allowance_.flushed();
+  auto stored = StoredBinlogBytes(store_->env(), store_->binlog_dir());
+  uint64_t share = kNoShare;
+  bool error_changed = false;
+  {
+    std::lock_guard lock(mu_);
+    share = status_.allowed_bytes.value_or(kNoShare);
+    if (stored.ok()) status_.used_bytes = *stored;
+    const std::string error = stored.ok() ? "" : stored.status().message();
+    error_changed = error != last_measure_error_;
+    last_measure_error_ = error;
+  }
+  if (!stored.ok()) {
+    if (error_changed) {
+      Warn(
+          fmt::format("cannot measure the stored binlog files: {}; no room is given while "
+                      "there is a share",
+                      stored.status().message()));
+    }
+    allowance_.Publish(flushed, share, share);
+    return std::nullopt;
+  }
+  allowance_.Publish(flushed, *stored, share);
+  return *stored;
+}
+
 void BudgetKeeper::Account(const ReplicaSnapshot& snapshot) {
-  // Read before the catalogue: bytes appended after it are counted live by PauseReason.
-  const uint64_t appended = store_->writer().counters().bytes_appended.load();
   auto files = store_->state_db().ListFiles();
   if (!files.ok()) {
     Warn(fmt::format("cannot read the catalogue: {}", files.status().message()));
     return;
   }
-  uint64_t used = 0;
   uint64_t count = 0;
   for (const store::FileCatalogEntry& file : *files) {
-    if (file.state == store::FileState::kPurging) continue;
-    used += file.size;
-    ++count;
+    if (file.state != store::FileState::kPurging) ++count;
   }
   auto plan = Plan({}, snapshot.progress);
-
-  std::optional<uint64_t> limit;
+  uint64_t allowed = kNoShare;
   {
     std::lock_guard lock(mu_);
-    limit = options_.relay_log_space_limit ? options_.relay_log_space_limit : last_limit_;
-    status_.relay_log_space_limit = limit;
-    status_.used_bytes = used;
+    allowed = ShareLocked();
     status_.files = count;
     status_.purgeable_bytes = plan.ok() ? plan->purge_bytes : 0;
     status_.oldest_kept_reason = plan.ok() ? plan->first_refusal() : plan.status().message();
-    status_.allowed_bytes.reset();
-    if (options_.disk_budget) {
-      const uint64_t relay = limit.value_or(0);
-      status_.allowed_bytes = *options_.disk_budget > relay ? *options_.disk_budget - relay : 0;
-    }
   }
-  const uint64_t allowed = options_.disk_budget ? status().allowed_bytes.value_or(0) : kNoShare;
-  used_at_poll_ = used;
-  appended_at_poll_ = appended;
-  allowed_ = allowed;
+  const std::optional<uint64_t> measured = Measure();
 
-  // Release what no longer holds: a full disk once there is room, the budget below 90%.
+  // Release what no longer holds: a full disk once there is room, the budget once a tenth
+  // of the share (and the event refused) fits.
   if (disk_full_) {
     auto free = options_.free_bytes ? options_.free_bytes() : StatvfsFreeBytes(options_.data_dir);
     if (free.ok() && *free >= options_.resume_free_bytes) {
@@ -217,14 +255,26 @@ void BudgetKeeper::Account(const ReplicaSnapshot& snapshot) {
     }
     return;
   }
-  const bool over = allowed != kNoShare && used >= allowed;
-  if (over) {
+  if (allowed == kNoShare) {
+    if (paused_) SetBackPressure(false, "the disk budget is unlimited");
+    return;
+  }
+  if (!measured) return;  // Measure left no room; the puller stops at its next event
+  const uint64_t used = *measured;
+  const uint64_t room = allowance_.room();  // charges made since the measurement count
+  const uint64_t wanted = std::max(allowed / 100 * kResumeRoomPercent, allowance_.last_refused());
+  if (room == 0 || (paused_ && room < wanted)) {
     std::string why = plan.ok() ? plan->first_refusal() : plan.status().message();
-    SetBackPressure(true, fmt::format("budget_exhausted: the store holds {} bytes, its share of "
-                                      "the disk budget is {} bytes, and nothing more may be "
-                                      "purged ({})",
-                                      used, allowed, why.empty() ? "no closed file" : why));
-  } else if (paused_ && (allowed == kNoShare || used * 100 < allowed * kResumePercent)) {
+    SetBackPressure(
+        true,
+        fmt::format(
+            "budget_exhausted: the store holds {} bytes, its share of "
+            "the disk budget is {} bytes{}, and nothing more may be "
+            "purged ({})",
+            used, allowed,
+            wanted > allowed ? fmt::format(", smaller than the next event ({} bytes)", wanted) : "",
+            why.empty() ? "no closed file" : why));
+  } else if (paused_) {
     SetBackPressure(false,
                     fmt::format("the store holds {} bytes of its {} byte share", used, allowed));
   }

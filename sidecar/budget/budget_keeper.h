@@ -5,21 +5,26 @@
 //   2. purges what PlanPurge allows (executed, older than keep_min, no
 //      reader in it; never the file being written) through the store's
 //      BinlogPurger;
-//   3. compares the store's bytes (the catalogue's file sizes) with its
+//   3. compares the store's bytes (the binlog files on disk) with its
 //      share: budget.disk - relay_log_space_limit (the configured limit, or
 //      the replica's, or the last one read; 0 = unlimited relay logs counts
 //      as 0). With budget.disk unlimited there is no share and no
 //      budget back-pressure: files still go by the policy above.
 //
-// Back-pressure: PauseReason() is the puller's gate (PullerOptions::
-// pause_reason), checked between batches. It closes ("budget_exhausted: ...")
-// as soon as the bytes stored, counted live from the writer's counters
-// between polls, reach the share, so the store overshoots by at most one
-// batch; and when the writer reports a full disk (ReportNoSpace:
-// "disk_full: ..."), whatever the budget says. It opens again by itself: the
-// budget once a poll finds the store below 90% of its share (the replica
-// executed, files were purged); a full disk once the data_dir's file system
-// has resume_free_bytes free again.
+// Back-pressure, strict: the store never holds more than its share. Each
+// poll measures the binlog files on disk (stored_bytes.h) and publishes the
+// room left to the puller's per-event check (RoomFor, through
+// AppendAllowance: lock-free, no allocation; the proof is in
+// append_allowance.h). An event that does not fit is refused: the puller
+// stops before it and the gate closes ("budget_exhausted: ..."); so it does
+// when a poll finds the store at its share (the share shrank). PauseReason()
+// is the puller's gate between batches (PullerOptions::pause_reason); it also
+// closes when the writer reports a full disk (ReportNoSpace: "disk_full:
+// ..."), whatever the budget says. It opens again by itself: the budget once
+// a poll finds room for a tenth of the share and for the event refused (the
+// replica executed, files were purged); a full disk once the data_dir's file
+// system has resume_free_bytes free again. Before the first measurement (at
+// Start) there is no limit.
 //
 // Logs at state changes only: back-pressure on/off, the replica reachable or
 // not (and its error when it changes), a purge failure (when it changes);
@@ -41,6 +46,8 @@
 #include <thread>
 
 #include "base/status.h"
+#include "binlog/event_header.h"
+#include "budget/append_allowance.h"
 #include "budget/budget_status.h"
 #include "budget/purge_policy.h"
 #include "budget/replica_monitor.h"
@@ -81,8 +88,15 @@ class BudgetKeeper {
 
   BudgetStatus status() const;
 
-  // The puller's gate: "" while it may pull, else why not. Cheap (atomics).
+  // The puller's gate: "" while it may pull, else why not. Cheap (atomics) while open.
   std::string PauseReason();
+  // The puller, before it appends `event`: true when the store has room for
+  // it (charged); false closes the gate. Lock-free, no allocation, unless it
+  // refuses. PullerOptions::room_for.
+  bool RoomFor(const binlog::EventView& event);
+  // The puller: everything it appended is in the files (the writer flushed
+  // its batch). PullerOptions::on_flushed.
+  void MarkFlushed() { allowance_.MarkFlushed(); }
   // The writer hit ENOSPC/EDQUOT (Status kNoSpace): close the gate.
   void ReportNoSpace(const Status& error);
 
@@ -101,6 +115,13 @@ class BudgetKeeper {
   Result<PurgePlan> Plan(const PurgeRequest& request, const ReplicaProgress& replica);
   void Purge(const PurgePlan& plan);
   void Account(const ReplicaSnapshot& snapshot);
+  // The share (AppendAllowance::kUnlimited: none) as the options and the
+  // replica's last relay_log_space_limit give it; updates status_.
+  // REQUIRES: mu_ held.
+  uint64_t ShareLocked();
+  // Measures the files, publishes the room left; the bytes stored, nullopt
+  // when the listing failed (then no room is left while there is a share).
+  std::optional<uint64_t> Measure();
   void UpdateReplica(const ReplicaSnapshot& snapshot);
   void SetBackPressure(bool on, std::string reason);
   void Info(std::string_view line) const;
@@ -117,15 +138,14 @@ class BudgetKeeper {
   // The gate: read by the puller on every batch.
   std::atomic<bool> paused_{false};
   std::atomic<bool> disk_full_{false};
-  // The live estimate: used_at_poll_ + what the writer appended since.
-  std::atomic<uint64_t> allowed_{UINT64_MAX};  // UINT64_MAX: no share
-  std::atomic<uint64_t> used_at_poll_{0};
-  std::atomic<uint64_t> appended_at_poll_{0};
+  // The per-event check: read by the puller on every event.
+  AppendAllowance allowance_;
 
   mutable std::mutex mu_;
   BudgetStatus status_;                 // GUARDED_BY(mu_)
   ReplicaProgress last_progress_;       // GUARDED_BY(mu_)
   std::optional<uint64_t> last_limit_;  // GUARDED_BY(mu_): last relay_log_space_limit read
+  std::string last_measure_error_;      // GUARDED_BY(mu_)
 };
 
 }  // namespace sidecar::budget

@@ -20,7 +20,7 @@ struct BudgetStatus {
   // The sidecar's share: disk_budget - relay_log_space_limit (nullopt:
   // unlimited or not known yet).
   std::optional<uint64_t> allowed_bytes;
-  uint64_t used_bytes = 0;       // the stored binlog files (catalogue sizes)
+  uint64_t used_bytes = 0;       // the stored binlog files, as on disk at the last poll
   uint64_t purgeable_bytes = 0;  // what the purge policy lets go right now
   uint64_t files = 0;            // stored files
 

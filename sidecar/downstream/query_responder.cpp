@@ -19,6 +19,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "base/ascii.h"
 #include "downstream/admin_results.h"
 #include "downstream/admin_statements.h"
 #include "downstream/expression_evaluator.h"
@@ -59,17 +60,6 @@ bool Truthy(const SqlValue& v) {
   std::string lower = v.text;
   for (char& c : lower) c = char(std::tolower(static_cast<unsigned char>(c)));
   return lower != "0" && lower != "off" && lower != "false" && !lower.empty();
-}
-
-bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
 }
 
 std::string Upper(std::string s) {

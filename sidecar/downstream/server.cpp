@@ -44,7 +44,34 @@ Server::Server(ServerOptions options) : options_(std::move(options)) {
 
 Server::~Server() { Stop(); }
 
+Status Server::LoadKeys() {
+  if (options_.auth_plugin != protocol::kNativePasswordPlugin &&
+      options_.auth_plugin != protocol::kCachingSha2Plugin) {
+    return Status::InvalidArgument(
+        fmt::format("serve.auth_plugin '{}' is not supported ({} or {})", options_.auth_plugin,
+                    protocol::kNativePasswordPlugin, protocol::kCachingSha2Plugin));
+  }
+  auth_.auth_plugin = options_.auth_plugin;
+  if (options_.auth_plugin == protocol::kCachingSha2Plugin) {
+    Result<std::shared_ptr<const protocol::RsaKeyPair>> rsa = protocol::RsaKeyPair::Generate();
+    if (!rsa.ok()) {
+      return protocol::WithContext(rsa.status(), "serve.auth_plugin caching_sha2_password");
+    }
+    auth_.rsa_key = std::move(rsa).value();
+    auth_.caching_sha2_cache = std::make_shared<protocol::CachingSha2Cache>();
+  }
+  if (options_.tls) {
+    Result<std::shared_ptr<const protocol::TlsContext>> tls =
+        protocol::TlsContext::ForServer(options_.tls_cert_file, options_.tls_key_file);
+    if (!tls.ok()) return protocol::WithContext(tls.status(), "serve.ssl_cert, serve.ssl_key");
+    auth_.tls = std::move(tls).value();
+    auth_.require_tls = options_.require_tls;
+  }
+  return Status::Ok();
+}
+
 Status Server::Start() {
+  if (Status s = LoadKeys(); !s.ok()) return s;
   const std::string address = fmt::format("{}:{}", options_.bind, options_.port);
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;

@@ -2,12 +2,17 @@
 // connection gets its own thread running a Session, as many at once as the ConnectionTable
 // admits (more are answered with ERR 1040 "Too many connections" and closed, as MySQL does).
 //
-// Users: the [serve] user (replication) and, when configured, the [admin] user, both
-// mysql_native_password, checked by protocol::AcceptClient; anyone else gets the usual
-// access-denied error. The greeting's server version is asked for at each connection (it
-// follows the stored primary's flavour).
+// Users: the [serve] user (replication) and, when configured, the [admin] user, both with
+// `auth_plugin` (mysql_native_password or caching_sha2_password, the latter with MySQL 8's
+// fast-path cache and an RSA key pair generated at Start() for full authentication without
+// TLS), checked by protocol::AcceptClient; anyone else gets the usual access-denied error.
+// TLS: offered when `tls` is set, with the certificate and key files or, when they are empty,
+// a self-signed certificate generated at Start(); with `require_tls` clients that do not
+// start TLS are refused (ERR 3159) before authentication. The greeting's server version is
+// asked for at each connection (it follows the stored primary's flavour).
 //
-// Lifecycle: Start() binds and listens (an error names the address and the errno) and starts
+// Lifecycle: Start() loads or generates the TLS and RSA keys (an error names serve.ssl_cert /
+// serve.ssl_key), binds and listens (an error names the address and the errno) and starts
 // accepting; Stop() stops accepting, kills every connection (ConnectionTable::KillAll) and
 // waits until every session thread has finished — within a dump's poll interval. Stop() is
 // idempotent and also run by the destructor.
@@ -41,6 +46,11 @@ struct ServerOptions {
   std::string serve_password;
   std::string admin_user;  // "" for none
   std::string admin_password;
+  std::string auth_plugin = std::string(protocol::kNativePasswordPlugin);  // or kCachingSha2Plugin
+  bool tls = false;
+  bool require_tls = false;   // only with tls
+  std::string tls_cert_file;  // PEM; with tls_key_file, or both empty: self-signed
+  std::string tls_key_file;
   // The greeting's version, e.g. "5.5.5-10.11.6-MariaDB-binlog-sidecar"; asked per connection.
   std::function<std::string()> greeting_version;
   SessionEnvironment session;  // context, table, dump environment, timeouts, log
@@ -59,6 +69,7 @@ class Server {
   uint16_t port() const { return port_.load(); }
 
  private:
+  Status LoadKeys();
   void AcceptLoop();
   void Admit(int fd, std::string peer);
   void RefuseTooMany(int fd, std::string peer);

@@ -40,16 +40,20 @@ void Session::Run() {
 }
 
 void Session::Serve(protocol::PacketCodec& codec) {
+  // The socket object outlives a TLS upgrade: the TLS connection owns it and reads through it.
   protocol::SocketConnection& socket = static_cast<protocol::SocketConnection&>(codec.connection());
   auto client = protocol::AcceptClient(codec, auth_, slot_->id());
   if (!client.ok()) {
     if (!slot_->killed()) Log(fmt::format("handshake failed: {}", client.status().message()));
     return;
   }
-  // Idle connections wait for their next command without a deadline (a kill still ends them).
-  if (!client->tls && !socket.SetTimeouts(std::chrono::milliseconds(0), env_.write_timeout).ok()) {
-    return;
+  if (!client->full_auth_via.empty()) {  // once per user and start: the cache then has it
+    Log(fmt::format("user '{}' from {} authenticated with caching_sha2_password's full path "
+                    "({}); later connections may take the fast path",
+                    client->user, peer_, client->full_auth_via));
   }
+  // Idle connections wait for their next command without a deadline (a kill still ends them).
+  if (!socket.SetTimeouts(std::chrono::milliseconds(0), env_.write_timeout).ok()) return;
   state_.connection_id = slot_->id();
   state_.user = client->user;
   state_.peer = peer_;

@@ -2,7 +2,8 @@
 //
 // Connection phase: protocol::AcceptClient with the server's users (the [serve] user gets
 // Role::kReplication, the [admin] user Role::kAdmin); a failed handshake is logged (never the
-// password) and the connection closed.
+// password) and the connection closed; a caching_sha2_password full authentication (once per
+// user while the server runs) is logged.
 // Command phase, one command at a time:
 //   COM_QUERY            QueryResponder::Answer (the statement parser, the admin SQL)
 //   COM_PING, COM_INIT_DB  OK;  COM_SET_OPTION  EOF;  COM_QUIT  close

@@ -1,20 +1,28 @@
-// HttpServer: /health, /status and /metrics (router.h) on http.bind:http.port, with POCO's
-// HTTPServer.
+// HttpServer: /health, /status and /metrics (router.h) on http.bind:http.port.
+//
+// Shape: one I/O thread owns every socket (non-blocking, poll(2)): it accepts,
+// reads each request head (request_head.h) and body, and sends each answer;
+// a small fixed pool of `threads` workers only builds answers (Route, from a
+// StatusSnapshot) and never touches a socket. So a slow client costs a slot
+// among `max_connections`, never a worker: /health answers while slow clients
+// are connected, as long as fewer than max_connections are.
 //
 // Limits, so that no client can hurt the daemon:
-// - a fixed pool of `threads` request threads and a queue of `max_queued` accepted
-//   connections (more wait in the listen backlog);
-// - no keep-alive: one request per connection;
-// - every receive and send times out after `io_timeout` (a client that stops sending its
-//   request is dropped: slowloris); a client that trickles bytes holds at most one thread,
-//   bounded by POCO's header limits (100 fields, 256-byte names, 8 KiB values, 16 KiB URI),
-//   past which it gets 400 Bad Request;
-// - request bodies over 1 KiB: 413.
-// Answers are built from a StatusSnapshot (one call of the SnapshotSource per request): no
-// lock of a replication component is held while a socket is written.
+// - the whole request (head and body) must arrive within `request_timeout`
+//   of the accept, whatever the pace (slowloris): else 408 and close;
+// - heads over 8 KiB or with more than 64 fields: 431; request lines over
+//   4 KiB: 414; malformed heads: 400; Transfer-Encoding: 501; bodies over
+//   1 KiB: 413 (request_head.h, router.h);
+// - at most `max_connections` open at once; more wait in the listen backlog;
+// - one request per connection ("Connection: close"); sending the answer
+//   must finish within `io_timeout`, then the connection is half-closed and
+//   what the client still sends is read and dropped for at most io_timeout
+//   (so that it gets the answer rather than a reset), then closed.
+// No lock of a replication component is held while a socket is written: the
+// SnapshotSource is called once per request by a worker, before any I/O.
 //
-// Thread-safety: Start and Stop from one owner thread; the SnapshotSource is called from the
-// request threads concurrently and must be thread-safe.
+// Thread-safety: Start and Stop from one owner thread; the SnapshotSource is
+// called from the workers concurrently and must be thread-safe.
 #pragma once
 
 #include <chrono>
@@ -26,20 +34,14 @@
 #include "http/health.h"
 #include "http/router.h"
 
-namespace Poco {
-class ThreadPool;
-namespace Net {
-class HTTPServer;
-}
-}  // namespace Poco
-
 namespace sidecar::http {
 
 struct HttpServerOptions {
   std::string bind = "127.0.0.1";
   uint16_t port = 8307;  // 0: any free port (tests)
-  int threads = 2;
-  int max_queued = 16;
+  int threads = 2;       // workers building answers
+  int max_connections = 64;
+  std::chrono::milliseconds request_timeout{std::chrono::seconds(10)};
   std::chrono::milliseconds io_timeout{std::chrono::seconds(5)};
   HealthOptions health;
 };
@@ -53,16 +55,15 @@ class HttpServer {
   HttpServer& operator=(const HttpServer&) = delete;
   ~HttpServer();  // Stop()
 
-  // Stops accepting, lets requests in flight finish (bounded by io_timeout). Idempotent.
+  // Stops accepting, drops every connection, joins the threads. Idempotent.
   void Stop();
   uint16_t port() const { return port_; }
 
  private:
-  HttpServer(std::unique_ptr<Poco::ThreadPool> pool, std::unique_ptr<Poco::Net::HTTPServer> server,
-             uint16_t port);
+  struct Shared;
+  HttpServer(std::unique_ptr<Shared> shared, uint16_t port);
 
-  std::unique_ptr<Poco::ThreadPool> pool_;  // the request threads; outlives server_
-  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  std::unique_ptr<Shared> shared_;
   const uint16_t port_;
   bool stopped_ = false;
 };

@@ -14,10 +14,20 @@ HttpAnswer Error(int status, std::string message) {
   return {status, std::string(kText), std::move(message) + "\n", false};
 }
 
+// The methods of RFC 9110 §9 and PATCH: a server knows them, even if it allows only GET/HEAD.
+bool IsKnownMethod(std::string_view method) {
+  for (std::string_view known :
+       {"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"}) {
+    if (method == known) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 HttpAnswer Route(std::string_view method, std::string_view uri, int64_t body_length,
                  const SnapshotSource& snapshot, const HealthOptions& health) {
+  if (!IsKnownMethod(method)) return Error(501, "method not implemented: use GET or HEAD");
   const std::string_view path = uri.substr(0, uri.find('?'));
   if (path != "/health" && path != "/status" && path != "/metrics") {
     return Error(404, "not found: this server answers /health, /status and /metrics");

@@ -4,6 +4,7 @@
 //   GET|HEAD /health   200 or 503, application/json (status_json.h)
 //   GET|HEAD /status   200, application/json
 //   GET|HEAD /metrics  200, Prometheus text (metrics_page.h)
+//   a method not in RFC 9110 (methods are case-sensitive: "get" too): 501
 //   another path       404
 //   another method on a known path: 405 with "Allow: GET, HEAD"
 //   a request body larger than kMaxRequestBody: 413

@@ -32,6 +32,7 @@ Object::Ptr UpstreamJson(const app::UpstreamSnapshot& up) {
   o->set("primary", up.primary);
   o->set("file", up.file);
   o->set("position", up.position);
+  o->set("gtid_state", up.gtid_state);
   o->set("seconds_behind_primary", NullOr(up.seconds_behind_primary));
   o->set("bytes_received", up.bytes_received);
   o->set("events_received", up.events_received);

@@ -1,6 +1,7 @@
 #include "protocol/server_handshake.h"
 
 #include <fmt/format.h>
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 
 #include "protocol/generic_packets.h"
@@ -26,6 +27,12 @@ Result<std::string> NewNonce() {
     nonce[i] = c == '$' ? '#' : c;
   }
   return nonce;
+}
+
+// Constant time for passwords of the same length.
+bool SamePassword(std::string_view given, std::string_view expected) {
+  return given.size() == expected.size() &&
+         CRYPTO_memcmp(given.data(), expected.data(), given.size()) == 0;
 }
 
 std::string PeerHost(const std::string& peer) {
@@ -71,8 +78,19 @@ class ServerAuthExchange {
     if (response.empty()) {
       return password.empty() ? Accept() : Deny(false, "no password given");
     }
-    if (!config_.caching_sha2_full_auth) {
-      if (!VerifyCachingSha2(password, nonce_, response)) return Deny(true, "wrong password");
+    const bool scramble_ok = VerifyCachingSha2(password, nonce_, response);
+    if (client_.tls && !scramble_ok && response.back() == '\0') {
+      // MariaDB Connector/C over TLS: the cleartext password instead of the scramble.
+      if (!SamePassword(std::string_view(response).substr(0, response.size() - 1), password)) {
+        return Deny(true, "wrong password");
+      }
+      return AcceptAfterFullAuth("TLS");
+    }
+    const bool fast_path_allowed =
+        !config_.caching_sha2_full_auth &&
+        (!config_.caching_sha2_cache || config_.caching_sha2_cache->Contains(client_.user));
+    if (fast_path_allowed) {
+      if (!scramble_ok) return Deny(true, "wrong password");
       const uint8_t fast = kCachingSha2FastAuthSuccess;
       BuildAuthMoreData(codec_.StartPacket(), Bytes(&fast, 1));
       Status s = codec_.SendPacket();
@@ -105,7 +123,14 @@ class ServerAuthExchange {
       if (!clear.ok()) return Deny(true, clear.status().message());
       given = std::move(clear).value();
     }
-    return given == password ? Accept() : Deny(true, "wrong password");
+    return SamePassword(given, password) ? AcceptAfterFullAuth(client_.tls ? "TLS" : "RSA")
+                                         : Deny(true, "wrong password");
+  }
+
+  Status AcceptAfterFullAuth(std::string_view via) {
+    if (config_.caching_sha2_cache) config_.caching_sha2_cache->Add(client_.user);
+    client_.full_auth_via = std::string(via);
+    return Accept();
   }
 
   Status Accept() {

@@ -3,10 +3,14 @@
 //
 // Authentication: the sidecar knows its users' cleartext passwords (from its config), so both
 // plugins verify by recomputing the scramble for the nonce. caching_sha2_password: the fast path
-// (scramble match → AuthMoreData 0x03, then OK); with `caching_sha2_full_auth` the full path
-// (AuthMoreData 0x04, then the cleartext password over TLS, or over plain TCP the client asks
-// for `rsa_key`'s public key (0x02) and sends the password RSA-OAEP encrypted). A client that
-// answered with another plugin than the user's is sent an AuthSwitchRequest.
+// (scramble match → AuthMoreData 0x03, then OK) for users in `caching_sha2_cache` (everyone
+// when there is no cache); with `caching_sha2_full_auth`, or for a user not in the cache, the
+// full path (AuthMoreData 0x04, then the cleartext password over TLS, or over plain TCP the
+// client asks for `rsa_key`'s public key (0x02) and sends the password RSA-OAEP encrypted),
+// after which the user enters the cache. Over TLS a client may also answer the nonce with its
+// cleartext password (NUL-terminated) at once, as MariaDB Connector/C does: that is accepted
+// (it is the full path's proof) and answered with OK. A client that answered with another
+// plugin than the user's is sent an AuthSwitchRequest.
 // Failures send the usual ERR 1045 (28000) "Access denied for user 'u'@'host' (using password:
 // YES)" before returning InvalidArgument; protocol errors return Corruption (no ERR is sent when
 // the transport failed).
@@ -25,6 +29,7 @@
 
 #include "base/status.h"
 #include "protocol/auth_scramble.h"
+#include "protocol/caching_sha2_cache.h"
 #include "protocol/constants.h"
 #include "protocol/packet_codec.h"
 #include "protocol/rsa_key.h"
@@ -45,6 +50,8 @@ struct ServerAuthConfig {
   std::function<std::optional<std::string>(std::string_view user)> password_of;
   // caching_sha2_password: always take the full authentication path.
   bool caching_sha2_full_auth = false;
+  // caching_sha2_password: who may take the fast path (see above); nullptr: everyone.
+  std::shared_ptr<CachingSha2Cache> caching_sha2_cache;
   // For caching_sha2 full authentication without TLS; without it such clients are refused.
   std::shared_ptr<const RsaKeyPair> rsa_key;
   // Offer TLS when set; with require_tls, refuse clients that do not use it.
@@ -59,6 +66,9 @@ struct AcceptedClient {
   std::string auth_plugin;
   uint64_t capabilities = 0;  // negotiated
   bool tls = false;
+  // caching_sha2_password's full path taken by this connection: "TLS" (the cleartext password
+  // over TLS) or "RSA" (RSA-encrypted); empty for the fast path and the other plugin.
+  std::string full_auth_via;
   std::vector<std::pair<std::string, std::string>> connect_attrs;
 };
 

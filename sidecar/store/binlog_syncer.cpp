@@ -32,8 +32,11 @@ uint64_t BinlogSyncer::Submit(SyncTicket ticket) {
 
 Status BinlogSyncer::Wait(uint64_t ticket) {
   std::unique_lock lock(mu_);
-  done_.wait(lock, [&] { return !error_.ok() || completed_ >= ticket; });
-  return error_;
+  done_.wait(lock, [&] {
+    return !error_.ok() || completed_ >= ticket || no_space_through_ >= ticket;
+  });
+  if (!error_.ok() || completed_ >= ticket) return error_;
+  return no_space_;
 }
 
 Status BinlogSyncer::WaitAll() {
@@ -58,11 +61,19 @@ void BinlogSyncer::Run() {
     std::vector<SyncTicket> tickets(std::make_move_iterator(queue_.begin()),
                                     std::make_move_iterator(queue_.end()));
     queue_.clear();
-    const uint64_t last = completed_ + tickets.size();
+    taken_ += tickets.size();
+    const uint64_t last = taken_;
     lock.unlock();
     // Commit drops the tickets, and with them its references to the files.
-    Status status = Commit(std::move(tickets));
+    bool retry = false;
+    Status status = Commit(std::move(tickets), &retry);
     lock.lock();
+    if (retry) {
+      no_space_ = std::move(status);
+      no_space_through_ = last;
+      done_.notify_all();
+      continue;
+    }
     if (!status.ok()) {
       error_ = std::move(status);
       failed_.store(true, std::memory_order_release);
@@ -75,25 +86,32 @@ void BinlogSyncer::Run() {
   }
 }
 
-Status BinlogSyncer::Commit(std::vector<SyncTicket> tickets) {
+void BinlogSyncer::Carry(CheckpointCommit commit) {
+  if (!carried_) {
+    carried_ = std::move(commit);
+    return;
+  }
+  carried_->checkpoint = std::move(commit.checkpoint);
+  carried_->publish = std::move(commit.publish);
+  std::vector<FileCatalogEntry>& rows = carried_->rows;  // every file's newest row
+  for (FileCatalogEntry& row : commit.rows) {
+    auto same = std::find_if(rows.begin(), rows.end(),
+                             [&](const FileCatalogEntry& r) { return r.seq == row.seq; });
+    if (same != rows.end()) {
+      *same = std::move(row);
+    } else {
+      rows.push_back(std::move(row));
+    }
+  }
+}
+
+Status BinlogSyncer::Commit(std::vector<SyncTicket> tickets, bool* retry) {
   std::vector<WritableFile*> files;
-  const CheckpointCommit* newest = nullptr;
-  std::vector<FileCatalogEntry> rows;  // every file's newest row
   for (SyncTicket& ticket : tickets) {
     if (ticket.file && std::find(files.begin(), files.end(), ticket.file.get()) == files.end()) {
       files.push_back(ticket.file.get());
     }
-    if (!ticket.commit) continue;
-    newest = &*ticket.commit;
-    for (FileCatalogEntry& row : ticket.commit->rows) {
-      auto same = std::find_if(rows.begin(), rows.end(),
-                               [&](const FileCatalogEntry& r) { return r.seq == row.seq; });
-      if (same != rows.end()) {
-        *same = std::move(row);
-      } else {
-        rows.push_back(std::move(row));
-      }
-    }
+    if (ticket.commit) Carry(std::move(*ticket.commit));
   }
   for (WritableFile* file : files) {
     const auto start = std::chrono::steady_clock::now();
@@ -104,10 +122,16 @@ Status BinlogSyncer::Commit(std::vector<SyncTicket> tickets) {
     counters_->last_fsync_micros.store(uint64_t(micros.count()), std::memory_order_relaxed);
     counters_->fsync_latency.Observe(micros);
   }
-  if (!newest) return Status::Ok();
-  if (Status s = db_->CommitCheckpoint(newest->checkpoint, rows); !s.ok()) return s;
+  if (!carried_) return Status::Ok();
+  if (Status s = db_->CommitCheckpoint(carried_->checkpoint, carried_->rows); !s.ok()) {
+    *retry = s.code() == Status::Code::kNoSpace;
+    pending_.store(*retry, std::memory_order_release);
+    return s;
+  }
   counters_->checkpoints.fetch_add(1, std::memory_order_relaxed);
-  durable_->Publish(newest->publish);
+  durable_->Publish(carried_->publish);
+  carried_.reset();
+  pending_.store(false, std::memory_order_release);
   return Status::Ok();
 }
 

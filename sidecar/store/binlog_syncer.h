@@ -17,7 +17,14 @@
 //
 // Errors: the first failed fdatasync or commit stops the syncer for good:
 // later tickets are dropped, failed() becomes true and every Wait returns
-// that error (the outcome on disk is unknown; only recovery goes on).
+// that error (the outcome on disk is unknown; only recovery goes on). One
+// exception: a checkpoint commit that fails for a full disk (NoSpace:
+// SQLITE_FULL) changed nothing (SQLite rolled it back, and the data files
+// were already fdatasync'd): the syncer carries that checkpoint over to its
+// next run, where it is committed with (or as) the newer one, and Wait
+// returns the NoSpace error for the tickets of the failed run. Nothing is
+// published meanwhile. checkpoint_pending() tells the writer to submit a
+// ticket, even an empty one, so that the carried checkpoint is retried.
 //
 // Destruction finishes the run in flight, drops the tickets still queued
 // (nothing unpublished was promised to anyone) and joins the thread.
@@ -90,13 +97,21 @@ class BinlogSyncer {
   Status WaitAll();
 
   bool failed() const { return failed_.load(std::memory_order_acquire); }
+  // A checkpoint that failed for a full disk waits for the next ticket.
+  bool checkpoint_pending() const { return pending_.load(std::memory_order_acquire); }
   // The error that stopped the syncer; OK while it runs.
   Status error() const;
 
  private:
   void Run();
-  // One run's work for `tickets` (step 2 of the write order).
-  Status Commit(std::vector<SyncTicket> tickets);
+  // One run's work for `tickets` (step 2 of the write order), with the
+  // checkpoint carried over from a run that found the disk full. `retry`:
+  // the error is that of a checkpoint commit that found the disk full (kept
+  // in carried_ for the next run).
+  Status Commit(std::vector<SyncTicket> tickets, bool* retry);
+  // Merges `commit` into carried_: its checkpoint and position replace the
+  // carried ones, its rows replace the carried rows of the same file.
+  void Carry(CheckpointCommit commit);
 
   StateDb* const db_;
   DurablePosition* const durable_;
@@ -107,10 +122,16 @@ class BinlogSyncer {
   std::condition_variable done_;     // signalled when a run ends
   std::deque<SyncTicket> queue_;     // GUARDED_BY(mu_)
   uint64_t submitted_ = 0;           // GUARDED_BY(mu_): the last ticket's number
+  uint64_t taken_ = 0;               // GUARDED_BY(mu_): the last ticket taken off the queue
   uint64_t completed_ = 0;           // GUARDED_BY(mu_): every ticket up to it is done
   bool stop_ = false;                // GUARDED_BY(mu_)
   Status error_;                     // GUARDED_BY(mu_)
   std::atomic<bool> failed_{false};  // !error_.ok(), readable without mu_
+  Status no_space_;                  // GUARDED_BY(mu_): the last run's full-disk commit error
+  uint64_t no_space_through_ = 0;    // GUARDED_BY(mu_): Wait returns no_space_ up to this ticket
+  // The syncer thread's own: the checkpoint not committed yet (a full disk).
+  std::optional<CheckpointCommit> carried_;
+  std::atomic<bool> pending_{false};  // carried_ holds a checkpoint
   std::thread thread_;               // last: starts once the rest is built
 };
 

@@ -71,6 +71,12 @@ std::optional<ResumePoint> BinlogWriter::resume_point() const {
   return ResumePoint{file_->seq, file_->name, boundary_, stream_.gtid_state().ToString()};
 }
 
+BinlogWriter::Tail BinlogWriter::tail() const {
+  if (!file_) return Tail{};
+  return Tail{file_->name, file_->state == FileState::kClosed, end_, rotates_to_,
+              format_ && format_->EventsHaveChecksum()};
+}
+
 Status BinlogWriter::Append(const binlog::EventView& event) {
   if (Status s = Health(); !s.ok()) return s;
   Status status = Take(event);
@@ -264,8 +270,10 @@ Status BinlogWriter::CloseFile() {
   }
   if (Status s = Flush(); !s.ok()) return Break(s);
   // Once the syncer is done with every ticket naming this file, only this
-  // thread holds it: fdatasync what no ticket covered, then close it.
-  if (Status s = syncer_.WaitAll(); !s.ok()) return Break(s);
+  // thread holds it: fdatasync what no ticket covered, then close it. A
+  // checkpoint that found the disk full leaves the syncer running (the
+  // file was fdatasync'd): the row of the closed file goes with the next.
+  if (Status s = syncer_.WaitAll(); !s.ok() && syncer_.failed()) return Break(s);
   if (unsynced_) {
     if (Status s = out_->Sync(); !s.ok()) return Break(s);
     counters_.fsyncs.fetch_add(1, std::memory_order_relaxed);
@@ -320,7 +328,8 @@ Status BinlogWriter::RequestSync() {
   if (out_) {
     if (Status s = Flush(); !s.ok()) return s;
   }
-  if (!unsynced_ && !dirty_) return Status::Ok();
+  // A checkpoint the syncer could not commit (a full disk) is retried with any ticket.
+  if (!unsynced_ && !dirty_ && !syncer_.checkpoint_pending()) return Status::Ok();
   SyncTicket ticket;
   if (unsynced_) ticket.file = out_;
   if (dirty_) {
@@ -343,7 +352,10 @@ Status BinlogWriter::RequestSync() {
 
 Status BinlogWriter::Sync() {
   if (Status s = RequestSync(); !s.ok()) return s;
-  if (Status s = syncer_.Wait(ticket_); !s.ok()) return Break(s);
+  Status s = syncer_.Wait(ticket_);
+  // A checkpoint that found the disk full is retried at the next sync: the writer goes on.
+  if (!s.ok() && !syncer_.failed() && s.code() == Status::Code::kNoSpace) return s;
+  if (!s.ok()) return Break(s);
   return Status::Ok();
 }
 

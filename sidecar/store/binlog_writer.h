@@ -1,5 +1,8 @@
 // BinlogWriter: appends the events the puller receives from the primary to
-// data_dir/binlog/<the primary's file name>, at the primary's positions,
+// data_dir/binlog/<the primary's file name>, at the primary's positions (after
+// a failover to a primary with other file names, the puller hands it events
+// renamed and repositioned to the store's own next names instead:
+// upstream/local_continuation.h),
 // checkpoints them in state.db and publishes the durable position. The one
 // place that knows which events of a dump stream belong in the files.
 //
@@ -47,7 +50,9 @@
 // puller must reconnect from there. An I/O failure whose outcome is unknown
 // (fdatasync, create, truncate), or a failed checkpoint commit, breaks the
 // writer: every later call returns that error, and only reopening the store
-// (recovery) goes on. A failure on the syncer's thread breaks it too: the
+// (recovery) goes on; except a checkpoint commit that found the disk full
+// (NoSpace): Sync returns it, nothing is published, and the next ticket
+// retries it (binlog_syncer.h). A failure on the syncer's thread breaks it too: the
 // next call on the writer's thread returns it.
 //
 // Thread-safety: one thread (the puller's) calls every method; counters()
@@ -64,6 +69,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
@@ -158,6 +164,18 @@ class BinlogWriter {
   // The last transaction boundary appended (durable or not); nullopt while
   // the store holds no file.
   std::optional<ResumePoint> resume_point() const;
+
+  // Where the next event lands (open transaction included). `file` is ""
+  // while the store holds no file; `closed`: a ROTATE ended it, and the next
+  // file is `rotates_to`. The views are valid until the next Append.
+  struct Tail {
+    std::string_view file;
+    bool closed = false;
+    uint64_t end = 0;
+    std::string_view rotates_to;
+    bool events_have_checksum = false;  // per the file's FORMAT_DESCRIPTION
+  };
+  Tail tail() const;
   const WriterCounters& counters() const { return counters_; }
   // Whether an error broke the writer (see Errors above): after a NoSpace
   // that did not break it, the puller may retry once there is room.

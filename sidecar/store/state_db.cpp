@@ -221,6 +221,12 @@ Status StateDb::InTransaction(std::string_view purpose, Body body) {
   return s;
 }
 
+void StateDb::FailCommits(int count, Status status) {
+  std::lock_guard lock(mu_);
+  failing_commits_ = count;
+  commit_failure_ = std::move(status);
+}
+
 Result<std::optional<Checkpoint>> StateDb::LoadCheckpoint() {
   constexpr std::string_view kPurpose = "load the checkpoint";
   std::lock_guard lock(mu_);
@@ -249,6 +255,10 @@ Status StateDb::CommitCheckpoint(const Checkpoint& checkpoint,
                                  const std::vector<FileCatalogEntry>& changed_files) {
   constexpr std::string_view kPurpose = "commit the checkpoint";
   std::lock_guard lock(mu_);
+  if (failing_commits_ > 0) {
+    --failing_commits_;
+    return commit_failure_;
+  }
   return InTransaction(kPurpose, [&]() -> Status {
     sqlite::Statement& cp = *stmts_->upsert_checkpoint;
     cp.Bind(1, checkpoint.file_name);

@@ -114,6 +114,10 @@ class StateDb {
   // REQUIRES: the data those describe is already fsync'd.
   Status CommitCheckpoint(const Checkpoint& checkpoint,
                           const std::vector<FileCatalogEntry>& changed_files);
+  // Test seam: the next `count` CommitCheckpoint calls fail with `status`
+  // and change nothing, as a commit that finds the disk full (SQLITE_FULL,
+  // rolled back) does.
+  void FailCommits(int count, Status status);
 
   // The catalogue, ordered by seq.
   Result<std::vector<FileCatalogEntry>> ListFiles();
@@ -140,6 +144,8 @@ class StateDb {
   const std::unique_ptr<sqlite::Database> db_;  // guarded by mu_
   // Prepared once, destroyed before db_. Guarded by mu_.
   const std::unique_ptr<Statements> stmts_;
+  int failing_commits_ = 0;  // GUARDED_BY(mu_): FailCommits
+  Status commit_failure_;    // GUARDED_BY(mu_)
 };
 
 }  // namespace sidecar::store

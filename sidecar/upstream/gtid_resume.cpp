@@ -13,8 +13,8 @@ namespace sidecar::upstream {
 using binlog::EventType;
 
 Result<GtidResume> GtidResume::Create(store::ResumePoint at, binlog::Flavor flavor,
-                                      bool file_closed) {
-  GtidResume resume(std::move(at), file_closed);
+                                      bool file_closed, bool renumbered) {
+  GtidResume resume(std::move(at), file_closed, renumbered);
   if (flavor == binlog::Flavor::kMariadb) {
     auto state = binlog::MariadbGtidState::Parse(resume.at_.gtid_state);
     if (!state.ok()) return state.status();
@@ -59,6 +59,10 @@ Result<GtidResume::Verdict> GtidResume::Take(const binlog::EventView& event) {
         return Status::Corruption(
             fmt::format("the GTID dump began with a {} event, not the ROTATE naming its file",
                         binlog::EventTypeName(event.header.type)));
+      }
+      if (renumbered_) {
+        state_ = State::kCheckGtid;
+        return Verdict::kDrop;
       }
       auto rotate = binlog::DecodeRotateEvent(event);
       if (!rotate.ok()) return rotate.status();

@@ -17,6 +17,11 @@
 //   3. Continuity: the first GTID after that must be the next one after the
 //      checkpoint's GTID state (binlog::NextCheck); a gap or a duplicate is
 //      Corruption naming both, and nothing of it is stored.
+// With `renumbered` (the primary's files go under the store's own names,
+// local_continuation.h), the dump's files say nothing about the stored ones:
+// its artificial ROTATE is dropped whatever it names, and every later event
+// is handed on (kAppend) with the continuity check of step 3 at the first
+// GTID; LocalContinuation drops what precedes that transaction.
 //
 // Example: the store ends at mysql-bin.000003:1931 with state 0-1-42. The
 // primary sends ROTATE(000003, 4) [dropped], FDE@4 [dropped], GTID_LIST
@@ -45,9 +50,10 @@ class GtidResume {
   enum class Verdict { kAppend, kDrop };
 
   // `at` is the writer's resume point; `file_closed`: the store's `at.file`
-  // ends with its ROTATE. InvalidArgument when at.gtid_state does not parse
-  // in `flavor`.
-  static Result<GtidResume> Create(store::ResumePoint at, binlog::Flavor flavor, bool file_closed);
+  // ends with its ROTATE; `renumbered`: see above. InvalidArgument when
+  // at.gtid_state does not parse in `flavor`.
+  static Result<GtidResume> Create(store::ResumePoint at, binlog::Flavor flavor, bool file_closed,
+                                   bool renumbered = false);
 
   // The artificial ROTATE (at.file, at.position), without checksum.
   binlog::EventView RestartEvent();
@@ -63,13 +69,14 @@ class GtidResume {
  private:
   enum class State { kAwaitRotate, kSkipping, kCheckGtid, kDone };
 
-  GtidResume(store::ResumePoint at, bool file_closed)
-      : at_(std::move(at)), file_closed_(file_closed) {}
+  GtidResume(store::ResumePoint at, bool file_closed, bool renumbered)
+      : at_(std::move(at)), file_closed_(file_closed), renumbered_(renumbered) {}
   Result<Verdict> OnOtherFile(std::string_view file);
   Result<Verdict> CheckGtid(const binlog::EventView& event);
 
   store::ResumePoint at_;
   bool file_closed_;
+  bool renumbered_;
   State state_ = State::kAwaitRotate;
   std::variant<binlog::MysqlGtidSet, binlog::MariadbGtidPosition> seen_;
   std::string dump_gtids_;

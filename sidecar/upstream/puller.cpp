@@ -18,6 +18,13 @@ bool IsWriterFailure(const Status& s) {
   return s.code() == Status::Code::kIOError || s.code() == Status::Code::kNoSpace;
 }
 
+// kRenumberedPrimaryKey's value for `primary`: what identifies the server.
+std::string RenumberedPrimaryValue(const PrimaryInfo& primary) {
+  return primary.flavor == binlog::Flavor::kMariadb
+             ? fmt::format("mariadb server_id {}", primary.server_id)
+             : fmt::format("mysql server_uuid {}", primary.server_uuid);
+}
+
 }  // namespace
 
 const char* PullerStateName(PullerState state) {
@@ -83,6 +90,11 @@ void Puller::Log(bool error, std::string_view message) const {
   if (sink) sink(message);
 }
 
+void Puller::Warn(std::string_view message) const {
+  const auto& sink = options_.log_warning ? options_.log_warning : options_.log_error;
+  if (sink) sink(message);
+}
+
 void Puller::SetState(PullerState state, std::string error) {
   std::lock_guard lock(mu_);
   status_.state = state;
@@ -124,8 +136,13 @@ void Puller::Run() {
     status_.last_error = why;
     ++status_.reconnects;
     behind_ = -1;
+    const bool expected = force_file_position_;  // a GTID resume that falls back, by design
     lock.unlock();
-    Log(true, why);
+    if (expected) {
+      Warn(why);
+    } else {
+      Log(true, why);
+    }
     lock.lock();
     wake_.wait_for(lock, delay, [this] { return stop_; });
   }
@@ -189,11 +206,42 @@ Status Puller::Admit(const PrimaryInfo& primary) {
                                 at && !at->gtid_state.empty());
   if (!admission.ok()) return admission.status();
   failover_ = admission->kind == PrimaryAdmission::Kind::kFailover;
+  renumbered_ = failover_;
+  if (admission->kind == PrimaryAdmission::Kind::kSame) {
+    auto recorded = IsRenumberedPrimary(primary);
+    if (!recorded.ok()) return recorded.status();
+    renumbered_ = *recorded;
+  }
+  if (renumbered_) force_file_position_ = false;  // its file positions mean nothing here
   if (failover_) {
-    force_file_position_ = false;  // another server's file positions mean nothing here
     Log(false, admission->log_line);
+  } else if (renumbered_) {
+    Log(false, fmt::format("{} has been stored under local file names since the failover to it: "
+                           "resuming by GTID, positions rewritten",
+                           primary_));
   }
   return Status::Ok();
+}
+
+Result<bool> Puller::IsRenumberedPrimary(const PrimaryInfo& primary) {
+  auto recorded = store_->state_db().GetConfig(kRenumberedPrimaryKey);
+  if (!recorded.ok()) return recorded.status();
+  return *recorded && **recorded == RenumberedPrimaryValue(primary);
+}
+
+Status Puller::RecordRenumberedPrimary(const PrimaryInfo& primary) {
+  return store_->state_db().SetConfig(
+      {{std::string(kRenumberedPrimaryKey), RenumberedPrimaryValue(primary)}});
+}
+
+void Puller::AcceptFailover() {
+  store_->writer().SetUpstream(*pending_upstream_);
+  pending_upstream_.reset();
+  failover_ = false;
+  Warn(fmt::format("failover to {} verified: its first transaction is the next one after the "
+                   "stored GTID state; its files do not continue the stored ones: continuing as "
+                   "local {}, positions rewritten",
+                   primary_, store_->writer().tail().file));
 }
 
 Result<DumpRequest> Puller::LocateStart(std::unique_ptr<protocol::ClientSession>& session,
@@ -226,12 +274,13 @@ Result<DumpRequest> Puller::ChooseDump(protocol::ClientSession& session, const P
     }
     return request;
   }
-  const bool by_gtid = !force_file_position_ &&
-                       (options_.gtid == GtidResumeMode::kOn ||
-                        (options_.gtid == GtidResumeMode::kAuto && !at->gtid_state.empty()));
+  const bool by_gtid =
+      renumbered_ || (!force_file_position_ &&
+                      (options_.gtid == GtidResumeMode::kOn ||
+                       (options_.gtid == GtidResumeMode::kAuto && !at->gtid_state.empty())));
   force_file_position_ = false;
   if (!by_gtid) return DumpRequest{DumpRequest::Mode::kFilePosition, at->file, at->position, ""};
-  auto resume = GtidResume::Create(*at, primary.flavor, IsFileClosed(at->file));
+  auto resume = GtidResume::Create(*at, primary.flavor, IsFileClosed(at->file), renumbered_);
   if (!resume.ok()) return resume.status();
   *gtid_resume = std::move(resume).value();
   if (Status s = Append((*gtid_resume)->RestartEvent()); !s.ok()) return s;
@@ -250,6 +299,12 @@ bool Puller::IsFileClosed(const std::string& file) {
 Status Puller::Stream(protocol::ClientSession& session, const PrimaryInfo& primary,
                       std::optional<GtidResume>& gtid_resume) {
   BinlogStream stream(primary_, session.capabilities(), primary.checksum, primary.semi_sync);
+  std::optional<LocalContinuation> local;
+  if (renumbered_) {
+    local.emplace(&store_->writer(), primary.flavor, failover_,
+                  [this](const binlog::EventView& e) { return Append(e); });
+  }
+  bool verified_failover = false;
   const int fd = session.codec().connection().fd();
   SetState(PullerState::kStreaming);
   for (;;) {
@@ -288,27 +343,27 @@ Status Puller::Stream(protocol::ClientSession& session, const PrimaryInfo& prima
       auto verdict = gtid_resume->Take(event);
       if (!verdict.ok()) {
         if (failover_) {
-          return Status::Unsupported(fmt::format(
-              "failover to {}: {}; its binlog files do not line up with the stored ones, and "
-              "continuing under the next local file name with rewritten positions is not "
-              "implemented yet: nothing is stored from it",
-              primary_, verdict.status().message()));
+          return Status::Corruption(fmt::format("failover to {}: {}; nothing is stored from it",
+                                                primary_, verdict.status().message()));
         }
         if (verdict.status().code() == Status::Code::kInvalidArgument) force_file_position_ = true;
         return verdict.status();
       }
       append = *verdict == GtidResume::Verdict::kAppend;
       if (pending_upstream_ && gtid_resume->continuity_verified()) {
-        store_->writer().SetUpstream(*pending_upstream_);
-        pending_upstream_.reset();
-        failover_ = false;
-        Log(false, fmt::format("failover to {} verified: its first transaction is the next one "
-                               "after the stored GTID state",
-                               primary_));
+        // Recorded before anything of it is stored: a restart renumbers it too.
+        if (Status s = RecordRenumberedPrimary(primary); !s.ok()) return s;
+        verified_failover = true;
       }
     }
     if (append) {
-      if (Status s = Append(event); !s.ok()) return s;
+      if (Status s = local ? local->Take(event) : Append(event); !s.ok()) return s;
+    }
+    if (verified_failover) {
+      // Only once its first transaction went on in a new local file: until then the stored
+      // last file is still the old primary's, and the next connection starts over.
+      verified_failover = false;
+      AcceptFailover();
     }
     if (packet->ack_requested) {
       if (Status s = SyncAndAck(session, stream, true); !s.ok()) return s;
@@ -321,6 +376,10 @@ Status Puller::Stream(protocol::ClientSession& session, const PrimaryInfo& prima
 }
 
 Status Puller::Append(const binlog::EventView& event) {
+  if (options_.room_for && !options_.room_for(event)) {
+    paused_ = true;  // Run() syncs what was appended, then waits on pause_reason
+    return Status::Unsupported("budget_exhausted: the store has no room for the next event");
+  }
   Status s = store_->writer().Append(event);
   if (!s.ok()) {
     if (!SurvivableNoSpace(s) && IsWriterFailure(s)) fatal_ = true;
@@ -343,6 +402,7 @@ Status Puller::Sync() {
     return s;
   }
   unsynced_bytes_ = 0;
+  if (options_.on_flushed) options_.on_flushed();
   return Status::Ok();
 }
 
@@ -354,6 +414,7 @@ Status Puller::RequestSync() {
     return s;
   }
   unsynced_bytes_ = 0;
+  if (options_.on_flushed) options_.on_flushed();
   return Status::Ok();
 }
 
@@ -368,12 +429,17 @@ Status Puller::SyncAndAck(protocol::ClientSession& session, const BinlogStream& 
   }
   if (!ack) return Status::Ok();
   // Never ACK what is not durable: the published position must cover the event.
+  // Renumbered, the event lies at the writer's end (it was just appended).
   const store::BinlogPosition durable = store_->durable_position().Get();
-  if (durable.file != stream.file() || durable.offset < stream.position()) {
+  const store::BinlogWriter::Tail tail = store_->writer().tail();
+  const std::string_view stored_file = renumbered_ ? tail.file : std::string_view(stream.file());
+  const uint64_t stored_end = renumbered_ ? tail.end : stream.position();
+  if (durable.file != stored_file || durable.offset < stored_end) {
     return Status::Corruption(fmt::format(
-        "{} asked for a semi-sync ACK of {}:{}, but the store is durable only up to {}:{} "
-        "(not at a transaction end); no ACK sent",
-        primary_, stream.file(), stream.position(), durable.file, durable.offset));
+        "{} asked for a semi-sync ACK of {}:{} (stored at {}:{}), but the store is durable only "
+        "up to {}:{} (not at a transaction end); no ACK sent",
+        primary_, stream.file(), stream.position(), stored_file, stored_end, durable.file,
+        durable.offset));
   }
   BuildSemiSyncAck(ack_, stream.file(), stream.position());
   if (Status s = session.codec().WritePacketWithSequence(ack_, 0); !s.ok()) return s;

@@ -29,11 +29,20 @@
 // config may be fixed, a VIP may move back); nothing is dumped meanwhile. A
 // failover is logged; the store records the new primary only once GtidResume
 // verified its first transaction is the next after the stored GTID state, and
-// no dump from it is ever by file/position. Not yet done: a new primary whose
-// dump does not continue the store's last file (another file name, other
-// positions: the usual case after a failover) is refused with that reason;
-// continuing under the next local file name with rewritten positions and CRCs
-// is the missing piece.
+// no dump from it is ever by file/position.
+//
+// Renumbering: a failover primary's files never continue the stored ones
+// (its own names and positions), so its binlog is stored under the store's
+// own names (LocalContinuation: the last file closed with a ROTATE, the next
+// local number, end_log_pos and CRC32 rewritten), logged at WARNING. Before
+// its first event is stored, state.db records it (config key
+// kRenumberedPrimaryKey); every later connection to that server renumbers
+// too (resuming by GTID, never by file/position), until a failover to
+// another server records that one. The writer takes the new primary as its
+// upstream once that first transaction was handed to it (in a new local
+// file); a connection that ends before starts the failover over. Semi-sync
+// ACKs and status() keep the primary's own file and position; an ACK is sent
+// once the local end of the event is durable.
 //
 // Errors (network, timeout, ERR from the primary, a bad event, a GTID gap):
 // one log line, then a reconnect after Backoff's delay (reset once a
@@ -44,7 +53,8 @@
 // puller pauses as below instead.
 //
 // Back-pressure (pause_reason, the budget keeper's gate): checked after each
-// batch is handed to the syncer; while it gives a reason the puller syncs,
+// batch is handed to the syncer, and room_for before each event (an event
+// with no room is not appended); while it gives a reason the puller syncs,
 // closes the connection (the primary keeps its binlogs), logs once, waits
 // (checking every 200 ms) and then reconnects from the resume point.
 //
@@ -72,11 +82,16 @@
 #include "upstream/backoff.h"
 #include "upstream/binlog_stream.h"
 #include "upstream/gtid_resume.h"
+#include "upstream/local_continuation.h"
 #include "upstream/replica_conversation.h"
 
 namespace sidecar::upstream {
 
 enum class GtidResumeMode { kAuto, kOn, kOff };
+
+// state.db config key: the server whose files the store keeps under local
+// names ("mariadb server_id 2", "mysql server_uuid 3e11...").
+inline constexpr std::string_view kRenumberedPrimaryKey = "upstream.renumbered_primary";
 
 struct PullerOptions {
   protocol::ClientOptions client;  // host, port, auth; read_timeout is set by the Puller
@@ -89,6 +104,9 @@ struct PullerOptions {
   uint64_t backoff_seed = 0;  // 0: from the clock
   std::function<void(std::string_view)> log_info;
   std::function<void(std::string_view)> log_error;
+  // Expected trouble (a resume that falls back to file/position, a failover
+  // renumbered). Unset: log_error.
+  std::function<void(std::string_view)> log_warning;
   // Optional, not owned: observes each semi-sync ACK's latency (sync + send). Lock-free.
   metrics::Histogram* ack_latency = nullptr;
   // Back-pressure: "" while pulling may go on, else why not. Unset: never paused.
@@ -96,6 +114,12 @@ struct PullerOptions {
   // The writer reported a full disk it survived (Status kNoSpace). Unset: nobody is told
   // (and, without pause_reason, the puller retries after back-off).
   std::function<void(const Status&)> on_no_space;
+  // Strict disk budget (budget::BudgetKeeper::RoomFor), asked before each event is appended,
+  // so lock-free: false stops the pull before that event, as a pause (pause_reason gives why),
+  // and the event is fetched again on resume. Unset: no per-event limit.
+  std::function<bool(const binlog::EventView&)> room_for;
+  // Told after each sync of the writer's batch (everything appended is in the files).
+  std::function<void()> on_flushed;
 };
 
 enum class PullerState { kStopped, kConnecting, kStreaming, kBackoff, kFailed };
@@ -144,6 +168,8 @@ class Puller {
                                  std::optional<GtidResume>* gtid_resume);
   Status Stream(protocol::ClientSession& session, const PrimaryInfo& primary,
                 std::optional<GtidResume>& gtid_resume);
+  // The failover's first transaction is stored: the writer records the new primary.
+  void AcceptFailover();
   Status Append(const binlog::EventView& event);
   // Requests a sync (ack = false) or syncs and then ACKs (ack = true).
   Status SyncAndAck(protocol::ClientSession& session, const BinlogStream& stream, bool ack);
@@ -153,6 +179,10 @@ class Puller {
   bool IsFileClosed(const std::string& file);
   void SetState(PullerState state, std::string error = {});
   void Log(bool error, std::string_view message) const;
+  void Warn(std::string_view message) const;
+  // Whether state.db records `primary` as the server stored renumbered.
+  Result<bool> IsRenumberedPrimary(const PrimaryInfo& primary);
+  Status RecordRenumberedPrimary(const PrimaryInfo& primary);
   // True when `s` is a full disk the writer survived (then on_no_space is told).
   bool SurvivableNoSpace(const Status& s);
   // Stops the stream between batches while pause_reason gives a reason.
@@ -170,6 +200,7 @@ class Puller {
   bool worked_ = false;               // this connection stored or heard something
   bool force_file_position_ = false;  // the next dump resumes by file/pos
   bool failover_ = false;             // this connection's primary replaces the stored one
+  bool renumbered_ = false;           // its files go under local names (LocalContinuation)
   std::optional<store::UpstreamIdentity> pending_upstream_;  // recorded once verified
   bool fatal_ = false;                // the writer failed
   bool paused_ = false;               // the stream stopped for back-pressure or a full disk

@@ -3,7 +3,8 @@
 #
 # A MariaDB primary and the sidecar pulling from it:
 #   1. /health answers 200 {"status":"ok"} (GET and HEAD) once the pull streams, and /status
-#      reports upstream.state "streaming" with the primary's host:port and no password.
+#      reports upstream.state "streaming" with the primary's host:port and no password, and
+#      upstream.gtid_state reaches the primary's @@gtid_binlog_pos.
 #   2. data_dir unwritable: `chattr +i` on data_dir (root ignores permission bits, so chmod
 #      cannot do this; an immutable directory refuses new entries even to root, while the
 #      open binlog and state.db files stay writable, so replication itself goes on). The
@@ -47,6 +48,17 @@ jq -e --arg p "127.0.0.1:$PRIMARY_PORT" \
   <<<"$status" >/dev/null || fail "/status does not show the stream: $status"
 if grep -q replpw <<<"$status"; then fail "/status shows the upstream password"; fi
 ok "/health 200 status ok (GET and HEAD); /status streaming from 127.0.0.1:$PRIMARY_PORT, no secret"
+mariadb_sql primary "CREATE DATABASE IF NOT EXISTS gtidcheck" || fail "a write on the primary failed"
+want_gtid="$(mariadb_sql primary "SELECT @@gtid_binlog_pos")"
+got_gtid=""
+for ((i = 0; i < 60; i++)); do
+  got_gtid="$(http_get /status | jq -r '.upstream.gtid_state')"
+  [[ "$got_gtid" == "$want_gtid" ]] && break
+  sleep 0.5
+done
+[[ "$got_gtid" == "$want_gtid" ]] ||
+  fail "/status upstream.gtid_state is '$got_gtid', the primary is at '$want_gtid'"
+ok "/status upstream.gtid_state '$got_gtid' equals the primary's @@gtid_binlog_pos"
 
 # 1b. the replica the budget keeper polls goes away, then comes back
 replica_port="$(mariadb_port replica)"

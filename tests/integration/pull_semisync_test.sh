@@ -5,7 +5,8 @@
 # of 10 minutes (a missing ACK would stall the load, never silently fall back). Sidecar:
 # upstream.semi_sync=on. Once Rpl_semi_sync_master_clients is 1, N transactions run; then the
 # primary counts N more Rpl_semi_sync_master_yes_tx and no more no_tx, the sidecar's files
-# equal the primary's, and its log reports the ACKs it sent on shutdown.
+# equal the primary's, /metrics times every ACK it counts, and its log reports the ACKs it
+# sent on shutdown.
 #
 # Environment: SIDECAR_BIN, SIDECAR_SOURCE_DIR (set by CTest), KEEP_WORK=1, PULL_SEMISYNC_TX.
 # shellcheck source-path=SCRIPTDIR/../..
@@ -16,9 +17,11 @@ SRC_DIR="${SIDECAR_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pw
 source "$SRC_DIR/scripts/lib/mariadb.sh"
 # shellcheck source=tests/integration/pull_lib.sh
 source "$SRC_DIR/tests/integration/pull_lib.sh"
+# shellcheck source=tests/integration/http_lib.sh
+source "$SRC_DIR/tests/integration/http_lib.sh"
 
 : "${SIDECAR_BIN:?SIDECAR_BIN must name the binlog-sidecar binary}"
-harness_require_cmd sqlite3 cmp dd truncate
+harness_require_cmd sqlite3 cmp dd truncate curl
 harness_init
 
 N="${PULL_SEMISYNC_TX:-200}"
@@ -54,6 +57,16 @@ no_tx=$(($(status_var Rpl_semi_sync_master_no_tx) - no_before))
 [[ "$no_tx" == 0 ]] || fail "Rpl_semi_sync_master_no_tx grew by $no_tx, expected 0"
 [[ "$(status_var Rpl_semi_sync_master_status)" == ON ]] || fail "semi-sync switched off"
 ok "$N transactions: yes_tx +$yes_tx, no_tx +$no_tx"
+
+# /metrics: every ACK sent was timed (the latency histogram counts what the ACK counter counts).
+metrics="$(http_get /metrics)" || fail "GET /metrics failed"
+acks_total="$(awk '$1 == "binlog_sidecar_semi_sync_acks_total" {print $2}' <<<"$metrics")"
+latency_count="$(awk '$1 == "binlog_sidecar_semi_sync_ack_latency_seconds_count" {print $2}' \
+  <<<"$metrics")"
+((acks_total >= N)) || fail "/metrics: semi_sync_acks_total is '$acks_total', expected >= $N"
+[[ "$latency_count" == "$acks_total" ]] ||
+  fail "/metrics: ACK latency histogram counts '$latency_count' ACKs, acks_total is $acks_total"
+ok "/metrics: $acks_total ACKs, all of them in the ACK latency histogram"
 
 sidecar_wait_caught_up 60
 n="$(sidecar_compare_files)"

@@ -2,14 +2,17 @@
 """Misbehaving HTTP clients for http_malformed_test.sh.
 
 Usage: slow_http_client.py PORT MODE
-  slowloris  open 3 connections; on each send a request line and one header, then trickle a
-             header one byte every 0.5 s for 4 s, then go silent. Waits (at most 30 s) for the
-             server to answer or close each one. Prints one line per connection:
-             "closed <first status line or 'no answer'>".
+  slowloris  open 6 connections (more than the server's 2 workers); on each send a request line
+             and the start of a header, then trickle one byte of it every 0.5 s, on and on,
+             until the server answers or closes (at most 30 s). After the first second, while
+             all six are connected, ask GET /health on a seventh connection. Prints
+             "health <its status line>", then one line per slow connection:
+             "closed <first status line, or 'no answer'>".
   headers    send a request with 200 header fields; print the status line.
   bighdr     send a request with a 20 KiB header value; print the status line.
-Bounded: every socket operation has a timeout, the whole run at most ~40 s.
+Bounded: every socket operation has a timeout, the whole run at most ~60 s.
 """
+import select
 import socket
 import sys
 import time
@@ -45,20 +48,31 @@ def one_request(port: int, request: bytes) -> str:
 
 def slowloris(port: int) -> None:
     socks = []
-    for _ in range(3):
+    for _ in range(6):
         sock = socket.create_connection(("127.0.0.1", port), timeout=10)
         sock.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
         socks.append(sock)
-    end = time.monotonic() + 4
-    while time.monotonic() < end:
-        for sock in socks:
+    answers = {}
+    health = None
+    start = time.monotonic()
+    while len(answers) < len(socks) and time.monotonic() < start + 30:
+        waiting = [s for i, s in enumerate(socks) if i not in answers]
+        readable, _, _ = select.select(waiting, [], [], 0.5)
+        for i, sock in enumerate(socks):
+            if i in answers:
+                continue
+            if sock in readable:
+                answers[i] = answer_of(sock, 5)
+                continue
             try:
                 sock.send(b"a")
             except OSError:
-                pass
-        time.sleep(0.5)
-    for sock in socks:
-        print("closed", answer_of(sock, 30))
+                answers[i] = answer_of(sock, 5)
+        if health is None and time.monotonic() > start + 1:
+            health = one_request(port, b"GET /health HTTP/1.1\r\nHost: h\r\n\r\n")
+    print("health", health)
+    for i, sock in enumerate(socks):
+        print("closed", answers.get(i, "no answer"))
         sock.close()
 
 

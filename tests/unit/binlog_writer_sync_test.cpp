@@ -169,5 +169,54 @@ TEST_F(BinlogWriterSyncTest, AFailedFdatasyncOnTheSyncerBreaksTheWriter) {
   EXPECT_EQ(store_->durable_position().Get().offset, boundary);
 }
 
+TEST_F(BinlogWriterSyncTest, ACheckpointThatFindsTheDiskFullIsRetriedAtTheNextSync) {
+  const uint64_t first = AppendTransaction();
+  ASSERT_TRUE(writer().Sync().ok());
+  const uint64_t second = AppendTransaction();
+  store_->state_db().FailCommits(2, Status::NoSpace("state.db: database or disk is full"));
+
+  // The bytes are fdatasync'd, the checkpoint is not committed: nothing is published, the
+  // writer is not broken, and Sync says why.
+  EXPECT_EQ(writer().Sync().code(), Status::Code::kNoSpace);
+  EXPECT_FALSE(writer().broken());
+  EXPECT_EQ(store_->durable_position().Get().offset, first);
+  // Nothing new appended: Sync still retries the carried checkpoint (and the disk is still full).
+  EXPECT_EQ(writer().Sync().code(), Status::Code::kNoSpace);
+  EXPECT_EQ(store_->durable_position().Get().offset, first);
+  auto checkpoint = store_->state_db().LoadCheckpoint();
+  ASSERT_TRUE(checkpoint.ok() && *checkpoint);
+  EXPECT_EQ((*checkpoint)->position, first);
+
+  // Room again: the next sync commits the carried checkpoint with the newer one.
+  ASSERT_TRUE(writer().Sync().ok());
+  EXPECT_EQ(store_->durable_position().Get().offset, second);
+  const uint64_t third = AppendTransaction();
+  ASSERT_TRUE(writer().Sync().ok());
+  EXPECT_EQ(store_->durable_position().Get().offset, third);
+  checkpoint = store_->state_db().LoadCheckpoint();
+  ASSERT_TRUE(checkpoint.ok() && *checkpoint);
+  EXPECT_EQ((*checkpoint)->position, third);
+}
+
+TEST_F(BinlogWriterSyncTest, AFullDiskCheckpointCarriesTheCatalogueRowsOfFilesClosedMeanwhile) {
+  AppendTransaction();
+  ASSERT_TRUE(writer().Sync().ok());
+  store_->state_db().FailCommits(1, Status::NoSpace("state.db: database or disk is full"));
+  // The rest of the stream: the first file closes, the second is written.
+  while (next_ < stream_.items().size()) {
+    const Status appended = writer().Append(ViewOf(stream_.items()[next_++].bytes));
+    ASSERT_TRUE(appended.ok()) << "item " << next_ - 1 << ": " << appended.ToString();
+    if (next_ == stream_.items().size() / 2) {
+      EXPECT_EQ(writer().Sync().code(), Status::Code::kNoSpace);
+    }
+  }
+  ASSERT_TRUE(writer().Sync().ok());
+  auto files = store_->state_db().ListFiles();
+  ASSERT_TRUE(files.ok());
+  ASSERT_EQ(files->size(), 2u);
+  EXPECT_EQ((*files)[0].state, FileState::kClosed);
+  EXPECT_EQ(store_->durable_position().Get().file, (*files)[1].name);
+}
+
 }  // namespace
 }  // namespace sidecar::store

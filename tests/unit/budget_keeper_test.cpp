@@ -4,6 +4,8 @@
 // go, back-pressure engages when over budget with nothing purgeable and
 // releases when the replica executes, a full disk pauses until there is
 // room, PURGE BINARY LOGS gets reasons, and state changes are logged once.
+// The per-event allowance (RoomFor): the share minus the files on disk, not
+// one byte more; a refusal closes the gate, a purge reopens it.
 #include "budget/budget_keeper.h"
 
 #include <gtest/gtest.h>
@@ -16,6 +18,7 @@
 #include <system_error>
 #include <vector>
 
+#include "binlog/event_type.h"
 #include "fault_injection_env.h"
 #include "store_test_driver.h"
 
@@ -207,6 +210,57 @@ TEST_F(KeeperTest, PurgeOnRequestGivesTheReasonOrPurges) {
   PurgeRequest unknown;
   unknown.to_file = "nope.000001";
   EXPECT_EQ(keeper->PurgeOnRequest(unknown).status().code(), Status::Code::kNotFound);
+}
+
+// A QUERY event of `size` bytes (RoomFor reads only its type, flags and size).
+struct QueryEvent {
+  explicit QueryEvent(size_t size) : bytes(size) {
+    view.header.type = uint8_t(binlog::EventType::kQuery);
+    view.header.event_size = uint32_t(size);
+    view.header.next_position = 1;
+    view.bytes = bytes;
+  }
+  std::vector<uint8_t> bytes;
+  binlog::EventView view;
+};
+
+TEST_F(KeeperTest, RoomForGivesTheShareMinusTheFilesOnDiskAndNotOneByteMore) {
+  const auto& names = stream_.names();
+  replica_.error = "not yet";  // unreachable: nothing is purged
+  auto keeper = Keeper(total_ + 1000);
+  keeper->RunOnce();
+  EXPECT_EQ(keeper->status().used_bytes, total_);
+  EXPECT_FALSE(keeper->status().back_pressure);
+  EXPECT_TRUE(keeper->RoomFor(QueryEvent(600).view));
+  EXPECT_TRUE(keeper->RoomFor(QueryEvent(400).view));
+  EXPECT_EQ(keeper->PauseReason(), "");
+  EXPECT_FALSE(keeper->RoomFor(QueryEvent(1).view));
+  const std::string reason = keeper->PauseReason();
+  EXPECT_EQ(reason.rfind("budget_exhausted: the next event (1 bytes) does not fit", 0), 0u)
+      << reason;
+  EXPECT_EQ(LinesWith("paused"), 1u);
+  // The next poll measures no more room (the charges were never flushed: they still count).
+  keeper->RunOnce();
+  EXPECT_TRUE(keeper->status().back_pressure);
+  EXPECT_FALSE(keeper->RoomFor(QueryEvent(1).view));
+
+  // The replica executes all: the purge makes room, the gate opens, the room is back.
+  Executed(names[3], 4);
+  keeper->MarkFlushed();
+  keeper->RunOnce();
+  EXPECT_FALSE(keeper->status().back_pressure);
+  EXPECT_EQ(LinesWith("resumed"), 1u);
+  const uint64_t used = keeper->status().used_bytes;
+  EXPECT_EQ(used, stream_.file_bytes(3).size());
+  EXPECT_TRUE(keeper->RoomFor(QueryEvent(total_ + 1000 - used).view));
+  EXPECT_FALSE(keeper->RoomFor(QueryEvent(1).view));
+}
+
+TEST_F(KeeperTest, WithoutADiskBudgetEveryEventFits) {
+  auto keeper = Keeper(std::nullopt);
+  keeper->RunOnce();
+  EXPECT_TRUE(keeper->RoomFor(QueryEvent(size_t(64) << 20).view));
+  EXPECT_EQ(keeper->PauseReason(), "");
 }
 
 }  // namespace

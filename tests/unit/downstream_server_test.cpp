@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <functional>
 #include <thread>
 
 #include "protocol/client_session.h"
@@ -82,7 +83,8 @@ class DownstreamServerTest : public ::testing::Test {
     if (server_) server_->Stop();
   }
 
-  void StartServer(size_t max_connections = 8) {
+  void StartServer(size_t max_connections = 8,
+                   const std::function<void(ServerOptions&)>& adjust = {}) {
     ServerOptions options;
     options.serve_user = "repl";
     options.serve_password = "replpw";
@@ -97,18 +99,20 @@ class DownstreamServerTest : public ::testing::Test {
     options.session.dump.store = {env_.get(), binlog_dir_, &catalogue_, &durable_, nullptr};
     options.session.dump.server_id = 4001;
     options.session.dump.poll_interval = std::chrono::milliseconds(50);
+    if (adjust) adjust(options);
     server_ = std::make_unique<Server>(std::move(options));
     ASSERT_TRUE(server_->Start().ok());
     ASSERT_NE(server_->port(), 0);
   }
 
-  Result<std::unique_ptr<protocol::ClientSession>> Connect(const std::string& user,
-                                                           const std::string& password) {
+  Result<std::unique_ptr<protocol::ClientSession>> Connect(
+      const std::string& user, const std::string& password,
+      protocol::SslMode ssl = protocol::SslMode::kDisabled) {
     protocol::ClientOptions options;
     options.port = server_->port();
     options.auth.user = user;
     options.auth.password = password;
-    options.auth.ssl = protocol::SslMode::kDisabled;
+    options.auth.ssl = ssl;
     return protocol::ClientSession::Connect(options);
   }
 
@@ -141,6 +145,44 @@ TEST_F(DownstreamServerTest, WrongPasswordsAndUnknownUsersAreDeniedAndOthersStil
   EXPECT_EQ(Command(**good, protocol::kComPing), 0x00);
   auto admin = Connect("admin", "adminpw");
   ASSERT_TRUE(admin.ok()) << admin.status().ToString();
+}
+
+TEST_F(DownstreamServerTest, RequiredTlsAndCachingSha2ForBothUsers) {
+  StartServer(8, [](ServerOptions& o) {
+    o.tls = true;  // no files: a self-signed certificate
+    o.require_tls = true;
+    o.auth_plugin = std::string(protocol::kCachingSha2Plugin);
+    o.session.handshake_timeout = std::chrono::milliseconds(200);
+  });
+  auto plain = Connect("repl", "replpw");
+  ASSERT_FALSE(plain.ok());
+  EXPECT_NE(plain.status().message().find("insecure transport"), std::string::npos)
+      << plain.status().ToString();
+  EXPECT_FALSE(Connect("repl", "nope", protocol::SslMode::kRequired).ok());
+  for (const auto& [user, password] : {std::pair("repl", "replpw"), {"admin", "adminpw"}}) {
+    auto client = Connect(user, password, protocol::SslMode::kRequired);
+    ASSERT_TRUE(client.ok()) << client.status().ToString();
+    EXPECT_TRUE((*client)->auth().tls);
+    EXPECT_EQ((*client)->auth().auth_plugin, protocol::kCachingSha2Plugin);
+    // Idle past the handshake timeout: over TLS too the command phase has no read deadline.
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    EXPECT_EQ(Command(**client, protocol::kComPing), 0x00) << user;
+  }
+}
+
+TEST_F(DownstreamServerTest, UnreadableTlsFilesFailStartNamingTheKeys) {
+  ServerOptions options;
+  options.tls = true;
+  options.tls_cert_file = dir_.Join("absent-cert.pem");
+  options.tls_key_file = dir_.Join("absent-key.pem");
+  ConnectionTable table(1);
+  options.session.table = &table;
+  Server server(std::move(options));
+  const Status s = server.Start();
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("serve.ssl_cert, serve.ssl_key: TLS: cannot load certificate"),
+            std::string::npos)
+      << s.ToString();
 }
 
 TEST_F(DownstreamServerTest, UnknownCommandsGetAnErrorAndTheConnectionStaysUsable) {

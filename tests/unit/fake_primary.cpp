@@ -130,6 +130,7 @@ void FakePrimary::ServeConnection(int fd, int connection) {
 Status FakePrimary::Converse(protocol::PacketCodec& codec, uint64_t capabilities,
                              int connection) {
   using namespace protocol;
+  std::string connect_state;
   for (;;) {
     codec.ResetSequence();
     auto p = codec.ReadPacket();
@@ -138,6 +139,11 @@ Status FakePrimary::Converse(protocol::PacketCodec& codec, uint64_t capabilities
     const uint8_t command = (*p)[0];
     Status s;
     if (command == kComQuery) {
+      const std::string_view sql = AsStringView(p->subspan(1));
+      constexpr std::string_view kConnectState = "SET @slave_connect_state='";
+      if (sql.starts_with(kConnectState) && sql.ends_with("'")) {
+        connect_state = sql.substr(kConnectState.size(), sql.size() - kConnectState.size() - 1);
+      }
       s = AnswerQuery(codec, capabilities, AsStringView(p->subspan(1)));
     } else if (command == kComRegisterSlave) {
       s = SendOk(codec, OkPacket{}, capabilities);
@@ -146,6 +152,7 @@ Status FakePrimary::Converse(protocol::PacketCodec& codec, uint64_t capabilities
       const uint32_t position = body[0] | body[1] << 8 | body[2] << 16 | uint32_t(body[3]) << 24;
       FakeDump dump(codec, connection, std::string(protocol::AsStringView(body.subspan(10))), position,
                     options_.on_ack, options_.semi_sync);
+      dump.set_connect_state(connect_state);
       codec.set_check_sequence(false);  // the ACKs come with id 0
       ++dumps_;
       Status result = script_(dump);

@@ -51,6 +51,9 @@ class FakeDump {
   int connection() const { return connection_; }  // 1 for the first
   const std::string& file() const { return file_; }
   uint32_t position() const { return position_; }
+  // The GTID position the replica set (@slave_connect_state), "" if none.
+  const std::string& connect_state() const { return connect_state_; }
+  void set_connect_state(std::string state) { connect_state_ = std::move(state); }
 
   // 0x00 [0xEF ack] event; with `ask_ack` (semi-sync only), then waits for
   // the replica's ACK and reports it.
@@ -71,6 +74,7 @@ class FakeDump {
   const uint32_t position_;
   const std::function<void(const std::string&, uint64_t)>& on_ack_;
   const bool semi_sync_;
+  std::string connect_state_;
   std::vector<uint8_t> packet_;
 };
 

@@ -59,10 +59,18 @@ TEST_F(RouterTest, UnknownPathIs404WithoutASnapshot) {
 }
 
 TEST_F(RouterTest, OtherMethodsAre405WithAllow) {
-  for (const char* method : {"POST", "PUT", "DELETE", "OPTIONS", "get"}) {
+  for (const char* method : {"POST", "PUT", "DELETE", "OPTIONS", "TRACE", "PATCH"}) {
     HttpAnswer answer = Get(method, "/status");
     EXPECT_EQ(answer.status, 405) << method;
     EXPECT_TRUE(answer.allow_header);
+  }
+  EXPECT_EQ(calls_, 0);
+}
+
+TEST_F(RouterTest, UnknownMethodsAre501OnAnyPath) {
+  for (const char* method : {"get", "FOO", "PROPFIND", "BREW"}) {
+    EXPECT_EQ(Get(method, "/health").status, 501) << method;
+    EXPECT_EQ(Get(method, "/nothing").status, 501) << method;
   }
   EXPECT_EQ(calls_, 0);
 }

@@ -37,7 +37,7 @@ TEST(StatusJsonTest, TopLevelAndSectionFieldNamesAreStable) {
   EXPECT_EQ(Keys(o), Sorted({"version", "uptime_seconds", "state", "upstream", "storage", "budget",
                              "replica", "readers"}));
   EXPECT_EQ(Keys(o->getObject("upstream")),
-            Sorted({"state", "primary", "file", "position", "seconds_behind_primary",
+            Sorted({"state", "primary", "file", "position", "gtid_state", "seconds_behind_primary",
                     "bytes_received", "events_received", "reconnects", "semi_sync_acks",
                     "last_error", "last_error_kind", "disconnected_seconds"}));
   EXPECT_EQ(Keys(o->getObject("storage")),
@@ -64,6 +64,7 @@ TEST(StatusJsonTest, Values) {
   const Object::Ptr up = o->getObject("upstream");
   EXPECT_EQ(up->getValue<std::string>("primary"), "10.0.0.5:3306");
   EXPECT_EQ(up->getValue<uint64_t>("position"), 4567u);
+  EXPECT_EQ(up->getValue<std::string>("gtid_state"), "0-1-4242");
   EXPECT_EQ(up->getValue<std::string>("last_error_kind"), "none");
   EXPECT_TRUE(up->isNull("disconnected_seconds"));
   const Object::Ptr durable = o->getObject("storage")->getObject("durable");

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "protocol/client_session.h"
+#include "protocol/handshake_packets.h"
 #include "protocol/server_handshake.h"
 #include "protocol_test_support.h"
 
@@ -145,6 +146,94 @@ TEST(ProtocolClientServer, CachingSha2FullAuthOverTls) {
   EXPECT_TRUE(x.server_status.ok()) << x.server_status.ToString();
   ASSERT_TRUE(x.accepted);
   EXPECT_TRUE(x.accepted->tls);
+}
+
+TEST(ProtocolClientServer, CachingSha2CacheAllowsTheFastPathOnlyAfterAFullAuthentication) {
+  ServerAuthConfig config = Config(kCachingSha2Plugin);
+  config.caching_sha2_cache = std::make_shared<CachingSha2Cache>();
+  // Not cached yet and no RSA key: the full path is required and cannot work without TLS.
+  Exchange refused(config, Auth("serve", "s3cret"));
+  ASSERT_FALSE(refused.server_status.ok());
+  EXPECT_NE(refused.server_status.message().find("no RSA key"), std::string::npos)
+      << refused.server_status.ToString();
+
+  Exchange wrong(config, Auth("serve", "guess"));  // a failed attempt does not enter the cache
+  ASSERT_FALSE(wrong.server_status.ok());
+  EXPECT_FALSE(config.caching_sha2_cache->Contains("serve"));
+
+  config.rsa_key = *RsaKeyPair::Generate();
+  Exchange full(config, Auth("serve", "s3cret"));
+  EXPECT_TRUE(full.server_status.ok()) << full.server_status.ToString();
+  ASSERT_TRUE(full.accepted);
+  EXPECT_EQ(full.accepted->full_auth_via, "RSA");
+  EXPECT_TRUE(config.caching_sha2_cache->Contains("serve"));
+
+  config.rsa_key = nullptr;  // only the fast path can work now
+  bool used = false;
+  Exchange fast(config, Auth("serve", "s3cret"), [&](ClientSession& s) {
+    used = true;
+    ExpectSelectOne(s);
+  });
+  EXPECT_TRUE(used);
+  EXPECT_TRUE(fast.server_status.ok()) << fast.server_status.ToString();
+  ASSERT_TRUE(fast.accepted);
+  EXPECT_EQ(fast.accepted->full_auth_via, "");
+  Exchange fast_wrong(config, Auth("serve", "guess"));
+  EXPECT_FALSE(fast_wrong.server_status.ok());
+}
+
+// MariaDB Connector/C over TLS answers the nonce with the cleartext password at once.
+Status CleartextOverTlsClient(std::unique_ptr<Connection> conn, std::string_view password,
+                              std::vector<uint8_t>* reply) {
+  PacketCodec codec(std::move(conn));
+  codec.set_read_ahead(false);
+  Result<Bytes> greeting = codec.ReadPacket();
+  if (!greeting.ok()) return greeting.status();
+  const uint64_t caps = kClientProtocol41 | kClientSecureConnection | kClientPluginAuth |
+                        kClientSsl | kClientLongFlag | kClientMysql;
+  BuildSslRequest(codec.StartPacket(), caps, 1 << 24, kCharsetUtf8Mb4GeneralCi);
+  if (Status s = codec.SendPacket(); !s.ok()) return s;
+  Result<std::shared_ptr<const TlsContext>> tls = TlsContext::ForClient({});
+  if (!tls.ok()) return tls.status();
+  Result<std::unique_ptr<Connection>> wrapped = (*tls)->Wrap(codec.ReleaseConnection(), "x");
+  if (!wrapped.ok()) return wrapped.status();
+  codec.ResetConnection(std::move(wrapped).value());
+  HandshakeResponse response;
+  response.capabilities = caps;
+  response.max_packet_size = 1 << 24;
+  response.charset = kCharsetUtf8Mb4GeneralCi;
+  response.user = "serve";
+  response.auth_response = std::string(password) + '\0';
+  response.auth_plugin_name = std::string(kCachingSha2Plugin);
+  BuildHandshakeResponse(codec.StartPacket(), response);
+  if (Status s = codec.SendPacket(); !s.ok()) return s;
+  Result<Bytes> answer = codec.ReadPacket();
+  if (!answer.ok()) return answer.status();
+  reply->assign(answer->begin(), answer->end());
+  return Status::Ok();
+}
+
+TEST(ProtocolClientServer, CachingSha2CleartextPasswordAtOnceOverTls) {
+  ServerAuthConfig config = Config(kCachingSha2Plugin);
+  config.caching_sha2_cache = std::make_shared<CachingSha2Cache>();
+  config.tls = *TlsContext::ForServer("", "");
+  for (const auto& [password, accepted] : {std::pair("guess", false), {"s3cret", true}}) {
+    auto [c, s] = testing::SocketPair();
+    Status server_status;
+    std::thread server([&, conn = std::move(s)]() mutable {
+      PacketCodec codec(std::move(conn));
+      Result<AcceptedClient> a = AcceptClient(codec, config, 7);
+      server_status = a.ok() ? Status::Ok() : a.status();
+    });
+    std::vector<uint8_t> reply;
+    const Status client_status = CleartextOverTlsClient(std::move(c), password, &reply);
+    server.join();
+    ASSERT_TRUE(client_status.ok()) << client_status.ToString();
+    ASSERT_FALSE(reply.empty());
+    EXPECT_EQ(reply[0], accepted ? 0x00 : 0xFF) << password;  // OK at once, or ERR 1045
+    EXPECT_EQ(server_status.ok(), accepted) << server_status.ToString();
+    EXPECT_EQ(config.caching_sha2_cache->Contains("serve"), accepted);
+  }
 }
 
 TEST(ProtocolClientServer, AuthSwitchBothWays) {

@@ -16,6 +16,7 @@ inline StatusSnapshot HealthySnapshot() {
   s.upstream.primary = "10.0.0.5:3306";
   s.upstream.file = "mysql-bin.000003";
   s.upstream.position = 4567;
+  s.upstream.gtid_state = "0-1-4242";
   s.upstream.seconds_behind_primary = 0;
   s.upstream.bytes_received = 1000;
   s.upstream.events_received = 10;

@@ -1,8 +1,7 @@
 // The puller checks which primary it talks to: the server the store was
 // filled from is accepted at a new address; another server is refused (and
 // nothing is dumped from it) unless gtid = on, where it is a failover that
-// must continue the stored history by GTID (one whose files do not line up
-// with the stored ones is refused for now: the rename-and-rewrite is missing).
+// must continue the stored history by GTID (upstream_failover_rewrite_test.cpp).
 #include <gtest/gtest.h>
 
 #include "puller_test_harness.h"
@@ -54,50 +53,6 @@ TEST(UpstreamPullerIdentityTest, AnotherServerIsRefusedWithoutGtidAndNothingIsDu
       << status.last_error;
   EXPECT_NE(status.last_error.find("MariaDB server_id 1"), std::string::npos);
   EXPECT_EQ(h.StoredFile(kBinlogName), before.file);
-  EXPECT_EQ(h.store().writer().upstream().server_id, 1u);
-}
-
-TEST(UpstreamPullerIdentityTest, AnotherServerWithGtidIsAFailoverVerifiedByGtid) {
-  PullerHarness h;
-  h.OpenStore();
-  const TestBinlog before = TestBinlog::Build(6);
-  const TestBinlog after = TestBinlog::Build(10);  // the promoted replica's binlog
-  Fill(h, before);
-  FakePrimary promoted(Server(2), [&](FakeDump& dump) { return ServeBinlog(dump, after); });
-  auto options = h.Options(promoted.port(), false);
-  options.gtid = upstream::GtidResumeMode::kOn;
-  h.StartPuller(options);
-  ASSERT_TRUE(h.WaitUntilDurable(kBinlogName, after.file.size()))
-      << ::testing::PrintToString(h.log_lines());
-  h.StopPuller();
-  EXPECT_EQ(h.StoredFile(kBinlogName), after.file);
-  EXPECT_TRUE(h.Logged("failover: MariaDB server_id 2")) << ::testing::PrintToString(h.log_lines());
-  EXPECT_TRUE(h.Logged("verified"));
-  EXPECT_EQ(h.store().writer().upstream().server_id, 2u);
-}
-
-TEST(UpstreamPullerIdentityTest, FailoverWhoseFilesDoNotLineUpIsRefusedAndStoresNothing) {
-  PullerHarness h;
-  h.OpenStore();
-  const TestBinlog before = TestBinlog::Build(6);
-  const TestBinlog after = TestBinlog::Build(10);
-  Fill(h, before);
-  // The promoted replica holds the history under another file name.
-  FakePrimary promoted(Server(2), [&](FakeDump& dump) {
-    return ServeBinlog(dump, after, {}, "mysql-bin.000003");
-  });
-  auto options = h.Options(promoted.port(), false);
-  options.gtid = upstream::GtidResumeMode::kOn;
-  h.StartPuller(options);
-  ASSERT_TRUE(PullerHarness::WaitFor([&] { return h.puller().status().reconnects >= 2; }));
-  const auto status = h.puller().status();
-  h.StopPuller();
-  promoted.Stop();
-  EXPECT_NE(status.last_error.find("not implemented yet: nothing is stored from it"),
-            std::string::npos)
-      << status.last_error;
-  EXPECT_EQ(h.StoredFile(kBinlogName), before.file);
-  EXPECT_FALSE(*h.env().FileExists("/data/binlog/mysql-bin.000003"));
   EXPECT_EQ(h.store().writer().upstream().server_id, 1u);
 }
 
