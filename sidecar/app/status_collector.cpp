@@ -129,7 +129,10 @@ StatusSnapshot StatusCollector::Collect() {
   if (checkpoint.ok() && *checkpoint) up.gtid_state = (*checkpoint)->gtid_state;
   snapshot.storage.writer_failed = pull.state == upstream::PullerState::kFailed;
   if (snapshot.storage.writer_failed) snapshot.storage.error = pull.last_error;
-  if (sources_->readers) snapshot.readers = sources_->readers->Readers();
+  if (sources_->readers) {
+    snapshot.readers = sources_->readers->Readers();
+    snapshot.served = sources_->readers->TotalSent();
+  }
   if (sources_->budget) snapshot.budget = sources_->budget();
 
   std::lock_guard tracking(tracking_mu_);

@@ -91,6 +91,7 @@ struct StatusSnapshot {
   // "budget" and "replica"); unset: no budget keeper runs.
   std::optional<budget::BudgetStatus> budget;
   std::optional<std::vector<downstream::ReaderStatus>> readers;  // unset: no serve side
+  downstream::SentTotals served;  // by the serve port since start (0 without a serve side)
 };
 
 }  // namespace sidecar::app

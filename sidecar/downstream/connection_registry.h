@@ -30,11 +30,19 @@ struct ReaderStatus {
   int64_t connected_unix_time = 0;
 };
 
+// What the serve port sent since the process started, by every connection
+// (open or closed): never goes back.
+struct SentTotals {
+  uint64_t bytes = 0;
+  uint64_t events = 0;
+};
+
 class ConnectionRegistry {
  public:
   virtual ~ConnectionRegistry() = default;
 
   virtual std::vector<ReaderStatus> Readers() const = 0;
+  virtual SentTotals TotalSent() const = 0;
   virtual std::vector<RegisteredReplica> RegisteredReplicas() const = 0;
   // The oldest position any dumping connection still needs (nullopt: nobody is dumping).
   virtual std::optional<store::BinlogPosition> OldestReaderPosition() const = 0;

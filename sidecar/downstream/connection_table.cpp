@@ -110,7 +110,23 @@ std::shared_ptr<ConnectionSlot> ConnectionTable::Open(std::string peer, int fd) 
 
 void ConnectionTable::Close(uint32_t connection_id) {
   std::lock_guard lock(mu_);
-  slots_.erase(connection_id);
+  auto it = slots_.find(connection_id);
+  if (it == slots_.end()) return;
+  const SentTotals last = it->second->Sent();
+  closed_sent_.bytes += last.bytes;
+  closed_sent_.events += last.events;
+  slots_.erase(it);
+}
+
+SentTotals ConnectionTable::TotalSent() const {
+  std::lock_guard lock(mu_);
+  SentTotals total = closed_sent_;
+  for (const auto& [id, slot] : slots_) {
+    const SentTotals now = slot->Sent();
+    total.bytes += now.bytes;
+    total.events += now.events;
+  }
+  return total;
 }
 
 size_t ConnectionTable::size() const {

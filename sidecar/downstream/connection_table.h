@@ -48,6 +48,10 @@ class ConnectionSlot {
   // Where the dump stands (the next event it will read).
   void SetReading(const store::BinlogPosition& position);
   void CountSent(uint64_t bytes, uint64_t events);
+  SentTotals Sent() const {
+    return {bytes_sent_.load(std::memory_order_relaxed),
+            events_sent_.load(std::memory_order_relaxed)};
+  }
 
   // Sets the killed flag, wakes WaitKilled() and shuts the socket down (if still owned).
   void Kill();
@@ -94,6 +98,8 @@ class ConnectionTable final : public ConnectionRegistry {
   void KillOtherDumps(uint32_t server_id, uint32_t except_connection_id);
 
   std::vector<ReaderStatus> Readers() const override;
+  // The closed connections' counts plus the open ones', under one lock with Close(): monotonic.
+  SentTotals TotalSent() const override;
   std::vector<RegisteredReplica> RegisteredReplicas() const override;
   std::optional<store::BinlogPosition> OldestReaderPosition() const override;
   Status Kill(uint32_t connection_id) override;
@@ -105,6 +111,7 @@ class ConnectionTable final : public ConnectionRegistry {
   mutable std::mutex mu_;
   uint32_t next_id_ = 1;                                           // GUARDED_BY(mu_)
   std::map<uint32_t, std::shared_ptr<ConnectionSlot>> slots_;      // GUARDED_BY(mu_)
+  SentTotals closed_sent_;  // GUARDED_BY(mu_): what the closed connections sent
 };
 
 }  // namespace sidecar::downstream

@@ -72,7 +72,7 @@ void BudgetMetrics(const budget::BudgetStatus& budget, metrics::Exposition& page
 }
 
 void ReaderMetrics(const std::vector<downstream::ReaderStatus>& readers,
-                   metrics::Exposition& page) {
+                   const downstream::SentTotals& served, metrics::Exposition& page) {
   uint64_t dumping = 0, bytes = 0, events = 0;
   for (const downstream::ReaderStatus& r : readers) {
     if (r.reading) ++dumping;
@@ -87,6 +87,10 @@ void ReaderMetrics(const std::vector<downstream::ReaderStatus>& readers,
              "Bytes sent by the connections open now", double(bytes));
   page.Gauge("binlog_sidecar_downstream_connected_sent_events",
              "Events sent by the connections open now", double(events));
+  page.Counter("binlog_sidecar_downstream_sent_bytes_total",
+               "Bytes of binlog events sent on the serve port", served.bytes);
+  page.Counter("binlog_sidecar_downstream_sent_events_total",
+               "Binlog events sent on the serve port", served.events);
 }
 
 }  // namespace
@@ -102,7 +106,7 @@ std::string MetricsPage(const app::StatusSnapshot& snapshot, size_t health_probl
   UpstreamMetrics(snapshot.upstream, page);
   StorageMetrics(snapshot.storage, page);
   if (snapshot.budget) BudgetMetrics(*snapshot.budget, page);
-  if (snapshot.readers) ReaderMetrics(*snapshot.readers, page);
+  if (snapshot.readers) ReaderMetrics(*snapshot.readers, snapshot.served, page);
   return page.text();
 }
 

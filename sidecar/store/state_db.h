@@ -90,7 +90,8 @@ struct FileCatalogEntry {
   uint64_t size = 0;       // durable size: the checkpointed end of this file
   std::string first_gtid;  // first / last GTID written in the file ("" if none)
   std::string last_gtid;
-  // The GTID state at the file's start: MySQL PREVIOUS_GTIDS or MariaDB GTID_LIST.
+  // The GTID state at the file's start: MySQL PREVIOUS_GTIDS or MariaDB
+  // GTID_LIST; until that event is stored, the state the previous file ended with.
   std::string start_gtid_state;
   uint32_t first_event_time = 0;  // event header timestamps, 0 if none
   uint32_t last_event_time = 0;

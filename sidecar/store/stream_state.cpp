@@ -11,7 +11,9 @@ namespace sidecar::store {
 void StreamState::StartFile() {
   live_ = FileFacts();
   at_boundary_ = FileFacts();
-  file_start_gtid_state_.clear();
+  // Until the file's own start event (PREVIOUS_GTIDS, GTID_LIST) says
+  // otherwise, the file starts where the last one ended.
+  file_start_gtid_state_ = gtid_state_.ToString();
 }
 
 Result<binlog::TransactionTracker::Step> StreamState::Observe(

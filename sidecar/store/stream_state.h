@@ -59,7 +59,8 @@ class StreamState {
   bool at_boundary() const { return tracker_.at_boundary(); }
   const CheckpointGtidState& gtid_state() const { return gtid_state_; }
   const FileFacts& facts_at_boundary() const { return at_boundary_; }
-  // The current file's start GTID state as text ("" before its start event).
+  // The current file's start GTID state as text: that of its start event
+  // once observed, before it the state the previous file ended with.
   const std::string& file_start_gtid_state() const { return file_start_gtid_state_; }
 
   // Writes the facts at the last boundary into `row` (GTIDs and times,

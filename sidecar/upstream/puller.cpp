@@ -305,13 +305,15 @@ Status Puller::Stream(protocol::ClientSession& session, const PrimaryInfo& prima
                   [this](const binlog::EventView& e) { return Append(e); });
   }
   bool verified_failover = false;
+  ack_due_.due = false;  // an ACK owed on an earlier connection is not owed any more
   const int fd = session.codec().connection().fd();
   SetState(PullerState::kStreaming);
   for (;;) {
     // Group commit: sync once nothing more is waiting, in the codec's buffer or the socket
     // (a poll() only when the buffer is drained, so about once per 64 KiB).
-    if (unsynced_bytes_ > 0 && !session.codec().has_buffered_input() && !ReadableNow(fd)) {
-      if (Status s = SyncAndAck(session, stream, false); !s.ok()) return s;
+    if ((unsynced_bytes_ > 0 || ack_due_.due) && !session.codec().has_buffered_input() &&
+        !ReadableNow(fd)) {
+      if (Status s = SyncAndAck(session, stream); !s.ok()) return s;
       if (Status s = CheckPause(); !s.ok()) return s;
     }
     auto payload = session.ReadPacket();
@@ -356,6 +358,9 @@ Status Puller::Stream(protocol::ClientSession& session, const PrimaryInfo& prima
         verified_failover = true;
       }
     }
+    if (ack_due_.due && MayChangeStoredFile(event, local)) {
+      if (Status s = SyncAndAck(session, stream); !s.ok()) return s;
+    }
     if (append) {
       if (Status s = local ? local->Take(event) : Append(event); !s.ok()) return s;
     }
@@ -365,11 +370,13 @@ Status Puller::Stream(protocol::ClientSession& session, const PrimaryInfo& prima
       verified_failover = false;
       AcceptFailover();
     }
-    if (packet->ack_requested) {
-      if (Status s = SyncAndAck(session, stream, true); !s.ok()) return s;
-    } else if (unsynced_bytes_ >= options_.sync_bytes ||
-               (unsynced_bytes_ > 0 && Clock::now() - unsynced_since_ >= options_.sync_interval)) {
-      if (Status s = SyncAndAck(session, stream, false); !s.ok()) return s;
+    // An ACK request waits like a sync: for the top of the loop, or the limits below.
+    if (packet->ack_requested) NoteAckRequest(stream);
+    const auto now = Clock::now();
+    if (unsynced_bytes_ >= options_.sync_bytes ||
+        (unsynced_bytes_ > 0 && now - unsynced_since_ >= options_.sync_interval) ||
+        (ack_due_.due && now - ack_due_.requested >= options_.sync_interval)) {
+      if (Status s = SyncAndAck(session, stream); !s.ok()) return s;
       if (Status s = CheckPause(); !s.ok()) return s;
     }
   }
@@ -418,8 +425,35 @@ Status Puller::RequestSync() {
   return Status::Ok();
 }
 
-Status Puller::SyncAndAck(protocol::ClientSession& session, const BinlogStream& stream, bool ack) {
-  const Clock::time_point ack_started = ack ? Clock::now() : Clock::time_point{};
+void Puller::NoteAckRequest(const BinlogStream& stream) {
+  // Renumbered, the event lies at the writer's end (it was just appended).
+  const store::BinlogWriter::Tail tail = store_->writer().tail();
+  if (!ack_due_.due) ack_due_.requested = Clock::now();
+  ack_due_.due = true;
+  ack_due_.file.assign(stream.file());
+  ack_due_.position = stream.position();
+  ack_due_.stored_file.assign(renumbered_ ? tail.file : std::string_view(stream.file()));
+  ack_due_.stored_end = renumbered_ ? tail.end : stream.position();
+}
+
+bool Puller::MayChangeStoredFile(const binlog::EventView& event,
+                                 const std::optional<LocalContinuation>& local) const {
+  if (event.header.flags & binlog::kFlagArtificial) return true;
+  if (local && !local->started()) return true;
+  switch (EventType(event.header.type)) {
+    case EventType::kRotate:
+    case EventType::kFormatDescription:
+    case EventType::kStop:
+    case EventType::kGtidList:
+    case EventType::kPreviousGtids:
+      return true;
+    default:
+      return false;
+  }
+}
+
+Status Puller::SyncAndAck(protocol::ClientSession& session, const BinlogStream& stream) {
+  const bool ack = ack_due_.due;
   // An ACK waits until its event is durable; otherwise the syncer works while we read on.
   if (Status s = ack ? Sync() : RequestSync(); !s.ok()) return s;
   {
@@ -428,25 +462,22 @@ Status Puller::SyncAndAck(protocol::ClientSession& session, const BinlogStream& 
     status_.position = stream.position();
   }
   if (!ack) return Status::Ok();
+  ack_due_.due = false;
   // Never ACK what is not durable: the published position must cover the event.
-  // Renumbered, the event lies at the writer's end (it was just appended).
   const store::BinlogPosition durable = store_->durable_position().Get();
-  const store::BinlogWriter::Tail tail = store_->writer().tail();
-  const std::string_view stored_file = renumbered_ ? tail.file : std::string_view(stream.file());
-  const uint64_t stored_end = renumbered_ ? tail.end : stream.position();
-  if (durable.file != stored_file || durable.offset < stored_end) {
+  if (durable.file != ack_due_.stored_file || durable.offset < ack_due_.stored_end) {
     return Status::Corruption(fmt::format(
         "{} asked for a semi-sync ACK of {}:{} (stored at {}:{}), but the store is durable only "
         "up to {}:{} (not at a transaction end); no ACK sent",
-        primary_, stream.file(), stream.position(), stored_file, stored_end, durable.file,
-        durable.offset));
+        primary_, ack_due_.file, ack_due_.position, ack_due_.stored_file, ack_due_.stored_end,
+        durable.file, durable.offset));
   }
-  BuildSemiSyncAck(ack_, stream.file(), stream.position());
+  BuildSemiSyncAck(ack_, ack_due_.file, ack_due_.position);
   if (Status s = session.codec().WritePacketWithSequence(ack_, 0); !s.ok()) return s;
   acks_.fetch_add(1, std::memory_order_relaxed);
   if (options_.ack_latency) {
     options_.ack_latency->Observe(
-        std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - ack_started));
+        std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - ack_due_.requested));
   }
   return Status::Ok();
 }

@@ -7,6 +7,16 @@
 // the ACK is sent only if the store's durable position now covers the event's
 // file and end position. A Sync failure sends no ACK.
 //
+// ACKs are batched like syncs: while more of the dump is already buffered or
+// readable (the primary's group commit sent several transactions), an ACK
+// request waits, and the next one replaces it; one Sync then covers them all
+// and one ACK names the last (a primary releases every transaction up to the
+// position acknowledged). It waits at most until sync_bytes or sync_interval,
+// and never across a change of stored file: an event that may start or end a
+// file (ROTATE, FORMAT_DESCRIPTION, STOP, GTID_LIST, PREVIOUS_GTIDS, an
+// artificial event, a renumbered dump's first transaction) first has the
+// waiting ACK sent.
+//
 // Group commit: packets are appended while more are buffered or readable at
 // once; a sync is requested (BinlogWriter::RequestSync: the syncer thread
 // fdatasyncs and checkpoints while reading goes on) before a read that would
@@ -171,8 +181,13 @@ class Puller {
   // The failover's first transaction is stored: the writer records the new primary.
   void AcceptFailover();
   Status Append(const binlog::EventView& event);
-  // Requests a sync (ack = false) or syncs and then ACKs (ack = true).
-  Status SyncAndAck(protocol::ClientSession& session, const BinlogStream& stream, bool ack);
+  // Requests a sync, or, when an ACK is due (ack_due_), syncs and then sends it.
+  Status SyncAndAck(protocol::ClientSession& session, const BinlogStream& stream);
+  // The event just handed on asked for an ACK: ack_due_ names it.
+  void NoteAckRequest(const BinlogStream& stream);
+  // Whether `event` may start or end a stored file (see ACK batching above).
+  bool MayChangeStoredFile(const binlog::EventView& event,
+                           const std::optional<LocalContinuation>& local) const;
   Status Sync();         // blocking: everything appended is durable
   Status RequestSync();  // non-blocking: the syncer makes it durable
   bool ReadableNow(int fd) const;
@@ -195,6 +210,17 @@ class Puller {
   const std::string primary_;
   Backoff backoff_;
   protocol::Buffer ack_;
+  // The semi-sync ACK owed to the primary (`due`), batched: see above. The
+  // strings keep their capacity from one ACK to the next.
+  struct AckDue {
+    bool due = false;
+    std::string file;  // the primary's coordinates, for the ACK packet
+    uint64_t position = 0;
+    std::string stored_file;  // where the event ends in the store
+    uint64_t stored_end = 0;
+    std::chrono::steady_clock::time_point requested;  // the first request it covers
+  };
+  AckDue ack_due_;
   size_t unsynced_bytes_ = 0;
   std::chrono::steady_clock::time_point unsynced_since_;
   bool worked_ = false;               // this connection stored or heard something

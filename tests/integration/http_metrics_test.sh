@@ -8,6 +8,8 @@
 #      data.
 #   3. Under a bounded write load, 8 scrapes: every *_total counter and histogram _count never
 #      decreases from one scrape to the next, and the received-bytes counter grew.
+#   4. mariadb-binlog fetches the first stored file from the serve port and disconnects: the
+#      served-bytes counter counts it after the connection is gone.
 #
 # Environment: SIDECAR_BIN, SIDECAR_SOURCE_DIR (set by CTest), KEEP_WORK=1.
 # shellcheck source-path=SCRIPTDIR/../..
@@ -18,11 +20,13 @@ SRC_DIR="${SIDECAR_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pw
 source "$SRC_DIR/scripts/lib/mariadb.sh"
 # shellcheck source=tests/integration/pull_lib.sh
 source "$SRC_DIR/tests/integration/pull_lib.sh"
+# shellcheck source=tests/integration/serve_lib.sh
+source "$SRC_DIR/tests/integration/serve_lib.sh"
 # shellcheck source=tests/integration/http_lib.sh
 source "$SRC_DIR/tests/integration/http_lib.sh"
 
 : "${SIDECAR_BIN:?SIDECAR_BIN must name the binlog-sidecar binary}"
-harness_require_cmd curl jq promtool prometheus
+harness_require_cmd curl jq promtool prometheus mariadb-binlog
 harness_init
 
 # load ROUNDS: a bounded SQL workload on the primary.
@@ -109,4 +113,22 @@ last="$(awk '$1 == "binlog_sidecar_upstream_received_bytes_total" {print $2}' "$
 ((last > first)) || fail "received bytes did not grow under load: $first -> $last"
 sidecar_wait_caught_up 60
 ok "8 scrapes under load: $(wc -l <"$WORK_DIR/scrape.0") counters never decrease; received bytes $first -> $last"
+
+# 4. served bytes, counted once the reader is gone
+served_metric() {
+  http_get /metrics | awk -v n="binlog_sidecar_downstream_sent_bytes_total" '$1 == n {print $2}'
+}
+before="$(served_metric)"
+first_file="$(sidecar_checkpoint)"
+first_file="${first_file%% *}"
+first_file="${first_file%.*}.000001"
+mkdir -p "$WORK_DIR/served"
+mariadb-binlog --no-defaults --read-from-remote-server --raw -h127.0.0.1 -P"$(serve_port)" \
+  -urepl -preplpw --result-file="$WORK_DIR/served/" "$first_file" >"$WORK_DIR/served.log" 2>&1 ||
+  fail "mariadb-binlog from the serve port failed: $(tail -3 "$WORK_DIR/served.log")"
+fetched="$(stat -c %s "$WORK_DIR/served/$first_file")"
+after="$(served_metric)"
+((after - before >= fetched - 4)) ||
+  fail "binlog_sidecar_downstream_sent_bytes_total grew by $((after - before)), but $fetched bytes were served"
+ok "served $fetched bytes of $first_file: binlog_sidecar_downstream_sent_bytes_total $before -> $after"
 sidecar_stop

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -40,13 +41,32 @@ Status FakeDump::SendEvent(Bytes event, bool ask_ack) {
   packet_.insert(packet_.end(), event.begin(), event.end());
   if (Status s = codec_.WritePacket(packet_); !s.ok()) return s;
   if (!semi_sync_ || !ask_ack) return Status::Ok();
+  auto acked = ReadAck();
+  return acked.ok() ? Status::Ok() : acked.status();
+}
+
+Status FakeDump::SendEventAckLater(Bytes event) {
+  packet_.assign({0x00, kSemiSyncIndicator, 1});
+  packet_.insert(packet_.end(), event.begin(), event.end());
+  if (Status s = codec_.WritePacket(packet_); !s.ok()) return s;
+  codec_.set_sequence(1);  // the ids restart after an ACK request, as if the ACK was read
+  return Status::Ok();
+}
+
+Result<uint64_t> FakeDump::ReadAck() {
   auto ack = codec_.ReadPacket();
   if (!ack.ok()) return ack.status();
   if (ack->size() < 9 || (*ack)[0] != kSemiSyncIndicator) {
     return Status::Corruption("the replica answered an ACK request with something else");
   }
-  if (on_ack_) on_ack_(std::string(protocol::AsStringView(ack->subspan(9))), Le64(ack->subspan(1, 8)));
-  return Status::Ok();
+  const uint64_t position = Le64(ack->subspan(1, 8));
+  if (on_ack_) on_ack_(std::string(protocol::AsStringView(ack->subspan(9))), position);
+  return position;
+}
+
+void FakeDump::Cork(bool on) {
+  const int value = on ? 1 : 0;
+  ::setsockopt(codec_.connection().fd(), IPPROTO_TCP, TCP_CORK, &value, sizeof value);
 }
 
 Status FakeDump::SendPayload(Bytes payload) { return codec_.WritePacket(payload); }

@@ -58,6 +58,14 @@ class FakeDump {
   // 0x00 [0xEF ack] event; with `ask_ack` (semi-sync only), then waits for
   // the replica's ACK and reports it.
   Status SendEvent(Bytes event, bool ask_ack = false);
+  // As a MariaDB primary's dump thread does under load: the event asks for
+  // an ACK, but the next ones follow without waiting for it (ReadAck).
+  Status SendEventAckLater(Bytes event);
+  // Waits for the replica's next ACK and reports it; the position it names.
+  Result<uint64_t> ReadAck();
+  // While corked, what is sent is held back and leaves in full segments
+  // (TCP_CORK): the replica receives a burst at once.
+  void Cork(bool on);
   // Any payload (an ERR, garbage) with the next id.
   Status SendPayload(Bytes payload);
   // Bytes straight onto the socket, no framing (a lying packet header).

@@ -68,6 +68,8 @@ TEST(MetricsPageTest, FiguresComeFromTheSnapshot) {
   EXPECT_EQ(Sample(page, "binlog_sidecar_upstream_behind_primary_seconds"), "0");
   EXPECT_EQ(Sample(page, "binlog_sidecar_downstream_connections"), "2");
   EXPECT_EQ(Sample(page, "binlog_sidecar_downstream_readers"), "1");
+  EXPECT_EQ(Sample(page, "binlog_sidecar_downstream_sent_bytes_total"), "5000");
+  EXPECT_EQ(Sample(page, "binlog_sidecar_downstream_sent_events_total"), "50");
   EXPECT_EQ(Sample(page, "binlog_sidecar_budget_used_bytes"), "9000");
   EXPECT_EQ(Sample(page, "binlog_sidecar_budget_allowed_bytes"), "600000");
   EXPECT_EQ(Sample(page, "binlog_sidecar_healthy"), "1");

@@ -66,11 +66,11 @@ TestBinlog TestBinlog::Build(int transactions) {
   return binlog;
 }
 
-Status ServeBinlog(FakeDump& dump, const TestBinlog& binlog, const Sabotage& sabotage,
-                   const std::string& gtid_file) {
-  // A GTID dump (no file named) starts at the beginning of the file; the
-  // replica drops what it has.
-  const std::string file = dump.file().empty() ? gtid_file : dump.file();
+namespace {
+
+// What a dump sends before the events: the artificial ROTATE, and the FDE
+// again (next_position 0) when resuming past 4.
+Status SendDumpStart(FakeDump& dump, const TestBinlog& binlog, const std::string& file) {
   BodyWriter rotate;
   rotate.U64(dump.position()).Str(file);
   const auto fake_rotate =
@@ -80,6 +80,36 @@ Status ServeBinlog(FakeDump& dump, const TestBinlog& binlog, const Sabotage& sab
   if (dump.position() > 4) {
     if (Status s = dump.SendEvent(Reframe(binlog.events.front().bytes, 0, 0)); !s.ok()) return s;
   }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ServeBinlogInOneBurst(FakeDump& dump, const TestBinlog& binlog) {
+  dump.Cork(true);
+  if (Status s = SendDumpStart(dump, binlog, kBinlogName); !s.ok()) return s;
+  for (const auto& e : binlog.events) {
+    if (e.offset < dump.position()) continue;
+    Status s = e.ends_transaction ? dump.SendEventAckLater(e.bytes) : dump.SendEvent(e.bytes);
+    if (!s.ok()) return s;
+  }
+  dump.Cork(false);
+  uint64_t acked = 0;
+  while (acked < binlog.file.size()) {
+    auto position = dump.ReadAck();
+    if (!position.ok()) return position.status();
+    acked = *position;
+  }
+  dump.AwaitClose();
+  return Status::Ok();
+}
+
+Status ServeBinlog(FakeDump& dump, const TestBinlog& binlog, const Sabotage& sabotage,
+                   const std::string& gtid_file) {
+  // A GTID dump (no file named) starts at the beginning of the file; the
+  // replica drops what it has.
+  const std::string file = dump.file().empty() ? gtid_file : dump.file();
+  if (Status s = SendDumpStart(dump, binlog, file); !s.ok()) return s;
   for (const auto& e : binlog.events) {
     if (e.offset < dump.position()) continue;
     std::vector<uint8_t> event = e.bytes;

@@ -100,6 +100,12 @@ using Sabotage =
 Status ServeBinlog(FakeDump& dump, const TestBinlog& binlog, const Sabotage& sabotage = {},
                    const std::string& gtid_file = kBinlogName);
 
+// Serves `binlog` from dump.position() of kBinlogName as a MariaDB primary's
+// group commit under load does: every event in one burst (TCP_CORK), ACKs
+// requested at XIDs without waiting for them; then reads ACKs until the end
+// of the last transaction is acknowledged, and waits for the replica to close.
+Status ServeBinlogInOneBurst(FakeDump& dump, const TestBinlog& binlog);
+
 class PullerHarness {
  public:
   PullerHarness();

@@ -56,6 +56,7 @@ inline StatusSnapshot HealthySnapshot() {
   idle.connection_id = 8;
   idle.command = "Query";
   s.readers = std::vector<downstream::ReaderStatus>{r, idle};
+  s.served = {.bytes = 5000, .events = 50};  // the open ones' 800 and 8, and closed ones'
   return s;
 }
 

@@ -18,6 +18,7 @@
 #include "store/posix_env.h"
 #include "store/recovery.h"
 #include "store_test_driver.h"
+#include "support/event_builder.h"
 #include "temp_dir.h"
 #include "upstream_stream.h"
 
@@ -26,6 +27,7 @@ namespace {
 
 using sidecar::testing::StreamPosition;
 using sidecar::testing::UpstreamStream;
+using sidecar::testing::ViewOf;
 
 constexpr uint64_t kSeed = 11;
 
@@ -129,6 +131,42 @@ TEST_F(StoreRecoveryTest, FinishesAnInterruptedPurge) {
   EXPECT_FALSE(*exists);
   const auto index = sidecar::testing::ReadWholeFile(*env_, PathOf("mysql-bin.index"));
   EXPECT_EQ(std::string(index.begin(), index.end()), "./" + last_name() + "\n");
+}
+
+// A checkpoint between a new file's FORMAT_DESCRIPTION and its PREVIOUS_GTIDS:
+// the GTID state there is the one the file before ended with, and the store
+// reopened there must go on from that state, not from an empty one.
+TEST_F(StoreRecoveryTest, ACheckpointBeforeANewFilesStartEventKeepsTheGtidStateBeforeIt) {
+  StreamPosition at{1, 0};
+  {
+    auto store = Open();
+    ASSERT_TRUE(store);
+    BinlogWriter& writer = store->writer();
+    for (const auto& event : stream_.Prelude(0, 4)) ASSERT_TRUE(writer.Append(ViewOf(event)).ok());
+    for (size_t i = stream_.ResumeIndex(0, 4); at.offset == 0; ++i) {
+      ASSERT_LT(i, stream_.items().size());
+      const auto& item = stream_.items()[i];
+      ASSERT_TRUE(writer.Append(ViewOf(item.bytes)).ok());
+      // The second file's first event is its FORMAT_DESCRIPTION.
+      if (item.stored && item.file == 1) at.offset = item.offset + item.bytes.size();
+    }
+    ASSERT_TRUE(writer.Sync().ok());
+  }
+  const std::string before = stream_.GtidStateAt(at.file, at.offset);
+  ASSERT_FALSE(before.empty()) << "the fixture's first file must hold GTIDs";
+
+  auto store = Open();
+  ASSERT_TRUE(store);
+  auto resume = store->writer().resume_point();
+  ASSERT_TRUE(resume);
+  EXPECT_EQ(resume->file, stream_.names()[1]);
+  EXPECT_EQ(resume->position, at.offset);
+  EXPECT_EQ(resume->gtid_state, before);
+  sidecar::testing::ExpectRecoveredStore(*store, stream_, at);
+  auto rows = store->state_db().ListFiles();
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ(rows->back().start_gtid_state, before);
 }
 
 TEST_F(StoreRecoveryTest, ADamagedByteBeforeTheCheckpointMovesTheResumePointBeforeIt) {

@@ -22,6 +22,7 @@ class FakeRegistry : public downstream::ConnectionRegistry {
     reader.user = "repl";
     return {reader};
   }
+  downstream::SentTotals TotalSent() const override { return {}; }
   std::vector<downstream::RegisteredReplica> RegisteredReplicas() const override { return {}; }
   std::optional<store::BinlogPosition> OldestReaderPosition() const override {
     return std::nullopt;

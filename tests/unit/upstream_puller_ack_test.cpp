@@ -3,6 +3,7 @@
 // durable, and a failing fdatasync sends no ACK at all.
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,47 @@ TEST(UpstreamPullerAckTest, EveryAckFollowsTheFdatasyncCoveringItsEvent) {
   EXPECT_EQ(acks, size_t(kTransactions));
   EXPECT_EQ(h.puller().status().acks_sent, uint64_t(kTransactions));
   h.StopPuller();
+  EXPECT_EQ(h.StoredFile(kBinlogName), binlog.file);
+}
+
+// A primary's group commit: many transactions arrive at once, each asking
+// for an ACK. One sync covers them, and the ACKs (fewer than the
+// transactions) each name a transaction's end that an fdatasync already
+// covered; the last names the end of the last transaction.
+TEST(UpstreamPullerAckTest, AckRequestsArrivingTogetherShareSyncsAndAcks) {
+  PullerHarness h;
+  h.OpenStore();
+  const TestBinlog binlog = TestBinlog::Build(kTransactions);
+  FakePrimary primary(SemiSyncPrimary(&h.order()),
+                      [&](FakeDump& dump) { return ServeBinlogInOneBurst(dump, binlog); });
+  h.StartPuller(h.Options(primary.port(), true));
+  ASSERT_TRUE(PullerHarness::WaitFor([&] {
+    const auto acks = Acks(h.order());
+    return !acks.empty() && acks.back().position == binlog.file.size();
+  })) << Acks(h.order()).size() << " ACKs";
+  const uint64_t acks_sent = h.puller().status().acks_sent;
+  h.StopPuller();
+
+  std::set<uint64_t> xid_ends;
+  for (const auto& e : binlog.events) {
+    if (e.ends_transaction) xid_ends.insert(e.offset + e.bytes.size());
+  }
+  uint64_t synced = 0;
+  uint64_t last_ack = 0;
+  size_t acks = 0;
+  for (const auto& e : h.order().entries()) {
+    if (e.kind == OrderEntry::Kind::kSynced) {
+      if (e.file == kBinlogName) synced = std::max(synced, e.position);
+      continue;
+    }
+    ++acks;
+    EXPECT_TRUE(xid_ends.count(e.position)) << "ACK of " << e.position << " is not at an XID end";
+    EXPECT_GT(e.position, last_ack) << "ACKs go forward";
+    EXPECT_GE(synced, e.position) << "ACK of " << e.position << " before an fdatasync covered it";
+    last_ack = e.position;
+  }
+  EXPECT_LT(acks, size_t(kTransactions)) << "one ACK per transaction: no batching";
+  EXPECT_EQ(acks_sent, acks);
   EXPECT_EQ(h.StoredFile(kBinlogName), binlog.file);
 }
 
