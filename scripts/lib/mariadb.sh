@@ -79,6 +79,10 @@ harness_init() {
   WORK_DIR="$(cd "$WORK_DIR" && pwd)"
   export WORK_DIR
   _HARNESS_WATCHDOG=1
+  # Under set -e a failing command ends the script without a FAIL line: remember the last one
+  # (errtrace: in functions too) so that harness_cleanup can name it.
+  set -E
+  trap '_HARNESS_LAST_ERROR="${BASH_SOURCE[0]##*/}:$LINENO: $BASH_COMMAND (status $?)"' ERR
   trap harness_cleanup EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM
@@ -95,8 +99,12 @@ harness_add_cleanup() {
 # harness_cleanup: the EXIT trap installed by harness_init. Keeps the script's exit status.
 harness_cleanup() {
   local status=$? i
-  trap - EXIT INT TERM HUP
+  trap - EXIT INT TERM HUP ERR
   set +e
+  if [[ $status -ne 0 && -n "${_HARNESS_LAST_ERROR:-}" ]]; then
+    printf '%s: exit status %s; the last command that failed: %s\n' "${0##*/}" "$status" \
+      "$_HARNESS_LAST_ERROR" >&2
+  fi
   for ((i = ${#_HARNESS_CLEANUPS[@]} - 1; i >= 0; i--)); do
     eval "${_HARNESS_CLEANUPS[i]}"
   done
