@@ -128,10 +128,12 @@ replica_at() {
 
 # replica_fetch PORT FILE TARGET: the replica's I/O thread fetches from 127.0.0.1:PORT, FILE:4
 # up to TARGET. Sets RF_S (wall seconds) and RF_CPU (CPU seconds of the replica's mariadbd).
+# Starts after a sync(1): the writeback of the relay logs of the fetch before is not this one's.
 replica_fetch() {
   local pid cpu0 t0
   replica_up
   replica_point rep "$1" "$2" 4
+  sync
   pid="$(mariadb_pid rep)"
   cpu0="$(proc_cpu_s "$pid")"
   t0="$EPOCHREALTIME"

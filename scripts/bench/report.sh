@@ -14,9 +14,9 @@ goal_why() {
     *"peak RSS"*)
       echo "buffers sized for max_allowed_packet-sized events and the serve readers' read-ahead" ;;
     *"semi-sync"*)
-      echo "one fdatasync per transaction: every event the primary flags for an ACK is synced and ACKed before the next packet is read, so the primary's commit groups are not batched; the MariaDB replica ACKs from memory without any fsync" ;;
+      echo "one fdatasync of the binlog and one SQLite checkpoint commit (a WAL fsync) before each ACK, serial with the primary's commits; ACKs are batched only when flagged events arrive together (compare the ACK count with yes_tx); the MariaDB replica ACKs from memory without any fsync" ;;
     "serve vs"*)
-      echo "the sidecar re-verifies every event's CRC32 as it reads it back from disk (zlib, about 1 GB/s per core here) on top of the page-cache read and the send; on a CPU-starved machine that CPU per GB is the rate" ;;
+      echo "the replica's I/O thread is the limit from either source (perf: the sidecar's serving thread waits for the replica to drain the socket most of the time); the spread between runs is larger than the gap" ;;
     *) echo "see the section table" ;;
   esac
 }
@@ -33,7 +33,7 @@ machine_description() {
   echo "- Kernel: $(uname -sr)"
   echo "- MariaDB: $(mariadbd --version | sed 's/^.*Ver //')"
   local src
-  src="$(awk -F= '/^CMAKE_HOME_DIRECTORY:/ { print $2 }' "$BUILD_DIR/CMakeCache.txt" 2>/dev/null)"
+  src="$(awk -F= '/^CMAKE_HOME_DIRECTORY:/ { print $2 }' "$BUILD_DIR/CMakeCache.txt" 2>/dev/null || true)"
   echo "- binlog-sidecar: $("$SIDECAR_BIN" --version 2>/dev/null | head -n 1), Release build $SIDECAR_BIN from ${src:-$REPO} (repository at git $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null))"
   echo "- Load average (1/5/15 min): $LOAD_START at start, $(cut -d' ' -f1-3 /proc/loadavg) at end; the machine was shared with other builds and tests, which is why every ratio is measured within this run"
 }

@@ -78,8 +78,8 @@ LOAD_END=$((SECONDS + DURATION))
 LOAD_PID=$!
 harness_add_cleanup "kill $LOAD_PID 2>/dev/null || true"
 
-# Each fault: what it does, and the log lines of the sidecar it may explain.
-EXPECTED_ERRORS=()
+# Each fault, and how often it was injected. The log lines a fault may explain are listed
+# where the log is checked, at the end.
 declare -A INJECTED=()
 
 fault_sidecar_kill9() {

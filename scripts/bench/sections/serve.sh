@@ -18,14 +18,26 @@ bench_section_serve() {
   local -a sc_s=() sc_cpu=() pr_s=()
   serve_sidecar_up
   note_cmd "CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=<sidecar serve.port | primary>, MASTER_LOG_FILE='FIRST', MASTER_LOG_POS=4, MASTER_USE_GTID=no; START SLAVE IO_THREAD"
-  for ((run = 1; run <= BENCH_RUNS; run++)); do
+  # Alternating which source goes first, so that neither always follows the other's run.
+  serve_from_sidecar() {
     say "serve, run $run/$BENCH_RUNS: replica I/O thread from the sidecar"
     cpu0="$(proc_cpu_s "$SERVE_SC_PID")"
     replica_fetch "$SERVE_SC_PORT" "$SRC_FIRST" "$SRC_TARGET"
     sc_s+=("$RF_S") sc_cpu+=("$(calc "$(proc_cpu_s "$SERVE_SC_PID") - $cpu0")")
+  }
+  serve_from_primary() {
     say "serve, run $run/$BENCH_RUNS: replica I/O thread from the primary"
     replica_fetch "$SRC_PORT" "$SRC_FIRST" "$SRC_TARGET"
     pr_s+=("$RF_S")
+  }
+  for ((run = 1; run <= BENCH_RUNS; run++)); do
+    if ((run % 2 == 1)); then
+      serve_from_sidecar
+      serve_from_primary
+    else
+      serve_from_primary
+      serve_from_sidecar
+    fi
   done
   kb="$(proc_hwm_kb "$SERVE_SC_PID")"
   local s p gb ratio
