@@ -28,6 +28,14 @@ bool IsBlankOrComment(std::string_view rest) {
   return rest.empty() || rest.front() == '#' || rest.front() == ';';
 }
 
+// Where a comment starts in an unquoted value: a '#' after whitespace; npos if none.
+std::size_t CommentStart(std::string_view raw) {
+  for (std::size_t i = 1; i < raw.size(); ++i) {
+    if (raw[i] == '#' && IsSpace(raw[i - 1])) return i;
+  }
+  return std::string_view::npos;
+}
+
 struct ValueOrError {
   std::string value;
   std::optional<std::string> error;
@@ -46,8 +54,8 @@ ValueOrError ParseValue(std::string_view raw) {
     }
     return {std::string(raw.substr(1, close - 1)), std::nullopt};
   }
-  for (std::size_t i = 1; i < raw.size(); ++i) {
-    if (raw[i] == '#' && IsSpace(raw[i - 1])) return {std::string(Trim(raw.substr(0, i))), {}};
+  if (const std::size_t comment = CommentStart(raw); comment != std::string_view::npos) {
+    return {std::string(Trim(raw.substr(0, comment))), std::nullopt};
   }
   return {std::string(raw), std::nullopt};
 }
@@ -147,8 +155,7 @@ bool IsIniName(std::string_view name) {
 std::string QuoteIniValue(std::string_view value) {
   const bool needs_quotes =
       !value.empty() && (IsSpace(value.front()) || IsSpace(value.back()) || value.front() == '"' ||
-                         value.front() == '\'' || value.find(" #") != std::string_view::npos ||
-                         value.find("\t#") != std::string_view::npos);
+                         value.front() == '\'' || CommentStart(value) != std::string_view::npos);
   if (!needs_quotes) return std::string(value);
   const char quote = value.find('"') == std::string_view::npos ? '"' : '\'';
   return fmt::format("{}{}{}", quote, value, quote);

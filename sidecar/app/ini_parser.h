@@ -58,7 +58,7 @@ std::string NormaliseIniKey(std::string_view name);
 bool IsIniName(std::string_view name);
 
 // The INI spelling of `value`: as is, or quoted when it would not read back
-// the same (spaces at either end, " #", a leading quote or comment sign).
+// the same (whitespace at either end, a '#' after whitespace, a leading quote).
 std::string QuoteIniValue(std::string_view value);
 
 }  // namespace sidecar::app

@@ -153,7 +153,10 @@ TEST(IniParserTest, EmptyInputIsAnEmptyDocument) {
 }
 
 TEST(IniParserTest, QuoteIniValueReadsBack) {
-  for (const std::string value : {"plain", "", " lead", "trail ", "a # b", "\"q", "'q", "x;y"}) {
+  // "p\r#": a '#' after any whitespace, not only a space or tab, starts a comment (found by
+  // the config fuzzer: tests/fuzz/regressions/config/carriage-return-before-hash).
+  for (const std::string value :
+       {"plain", "", " lead", "trail ", "a # b", "\"q", "'q", "x;y", "p\r#", "a\v#b", "#x"}) {
     const IniDocument doc = ParseIni("[s]\nk = " + QuoteIniValue(value) + "\n");
     ASSERT_TRUE(doc.errors.empty()) << value;
     EXPECT_EQ(doc.entries[0].value, value);
