@@ -368,7 +368,12 @@ Result<MysqlGtidSet> MysqlGtidSet::DecodeBinary(Bytes encoded) {
   }
   MysqlGtidSet set;
   for (uint64_t i = 0; i < count; ++i) {
-    const Uuid uuid = Uuid::FromBytes(reader.Take(Uuid::kSize));
+    // The count check above assumed empty tags: longer ones may leave too few bytes.
+    const Bytes raw_uuid = reader.Take(Uuid::kSize);
+    if (!reader.ok()) {
+      return EncodingError(fmt::format("UUID {} of {} is truncated", i + 1, count));
+    }
+    const Uuid uuid = Uuid::FromBytes(raw_uuid);
     std::string tag;
     if (tagged) {
       const uint64_t tag_length = ReadVarlenUnsigned(reader);

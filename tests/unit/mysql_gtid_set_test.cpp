@@ -375,6 +375,18 @@ TEST(MysqlGtidSetBinaryTest, RejectsMalformedEncodings) {
   AppendLe64(1, long_tag);
   AppendLe64(2, long_tag);
   ExpectCorruption(long_tag, "33-character tag");
+
+  // Two tagged UUIDs are at least 50 bytes, but the first one's tag leaves only 5 bytes for the
+  // second (found by the gtid_set fuzzer: regressions/gtid_set/tag-leaves-uuid-truncated).
+  std::vector<uint8_t> tag_eats_uuid = {0x01, 0x02, 0, 0, 0, 0, 0, 0x01};
+  AppendUuid(kA, tag_eats_uuid);
+  tag_eats_uuid.push_back(uint8_t(20 << 1));
+  tag_eats_uuid.insert(tag_eats_uuid.end(), 20, 'a');
+  AppendLe64(0, tag_eats_uuid);
+  tag_eats_uuid.insert(tag_eats_uuid.end(), 5, 0xcc);
+  ExpectCorruption(tag_eats_uuid, "second UUID truncated after a long tag");
+  const std::string why = MysqlGtidSet::DecodeBinary(tag_eats_uuid).status().message();
+  EXPECT_NE(why.find("UUID 2 of 2 is truncated"), std::string::npos) << why;
 }
 
 TEST(MysqlGtidSetBinaryTest, AcceptsWhatMysqlAccepts) {
