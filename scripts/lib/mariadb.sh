@@ -265,7 +265,8 @@ mariadb_start() {
     if ! mariadb-install-db --no-defaults --user=root --datadir="$datadir" \
       --auth-root-authentication-method=normal --skip-test-db --force >"$dir/log/install.log" 2>&1 </dev/null; then
       printf '%s: mariadb-install-db failed for %s:\n' "${0##*/}" "$name" >&2
-      tail -n 30 "$dir/log/install.log" >&2
+      # The bootstrap server's own errors come before mariadb-install-db's ~20 lines of advice.
+      tail -n 80 "$dir/log/install.log" >&2
       return 1
     fi
   fi
