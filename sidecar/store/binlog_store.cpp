@@ -15,6 +15,9 @@ Result<std::unique_ptr<BinlogStore>> BinlogStore::Open(Env* env, Options options
       options.state_db_path.empty() ? options.data_dir + "/state.db" : options.state_db_path;
   auto db = StateDb::Open(db_path);
   if (!db.ok()) return db.status();
+  if (options.state_db_durable_write_observer) {
+    (*db)->SetDurableWriteObserver(std::move(options.state_db_durable_write_observer));
+  }
   auto recovered = RecoverStore(*env, **db, options.data_dir, options.writer.log);
   if (!recovered.ok()) return recovered.status();
 

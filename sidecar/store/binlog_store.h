@@ -20,6 +20,7 @@
 // purger() is thread-safe (the budget keeper, PURGE BINARY LOGS).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -42,6 +43,9 @@ class BinlogStore {
     std::string state_db_path;
     // writer.log also receives recovery's lines.
     BinlogWriter::Options writer;
+    // Test seam: installed on state.db before recovery runs
+    // (StateDb::SetDurableWriteObserver).
+    std::function<void()> state_db_durable_write_observer;
   };
 
   // Lock, state.db, recovery, writer. Fails with "data_dir /d is locked by

@@ -93,6 +93,9 @@ void BinlogSyncer::Carry(CheckpointCommit commit) {
   }
   carried_->checkpoint = std::move(commit.checkpoint);
   carried_->publish = std::move(commit.publish);
+  if (commit.durability == CommitDurability::kDurable) {
+    carried_->durability = CommitDurability::kDurable;
+  }
   std::vector<FileCatalogEntry>& rows = carried_->rows;  // every file's newest row
   for (FileCatalogEntry& row : commit.rows) {
     auto same = std::find_if(rows.begin(), rows.end(),
@@ -123,7 +126,7 @@ Status BinlogSyncer::Commit(std::vector<SyncTicket> tickets, bool* retry) {
     counters_->fsync_latency.Observe(micros);
   }
   if (!carried_) return Status::Ok();
-  if (Status s = db_->CommitCheckpoint(carried_->checkpoint, carried_->rows); !s.ok()) {
+  if (Status s = db_->CommitCheckpoint(carried_->checkpoint, carried_->rows, carried_->durability); !s.ok()) {
     *retry = s.code() == Status::Code::kNoSpace;
     pending_.store(*retry, std::memory_order_release);
     return s;

@@ -9,8 +9,9 @@
 // ticket queued, in order, and does for them together:
 //   fdatasync every file they name (in order) -> StateDb::CommitCheckpoint
 //   (the newest ticket's checkpoint; the catalogue rows of all of them, a
-//   later row for a file replacing an earlier one) -> DurablePosition::
-//   Publish(the newest ticket's position).
+//   later row for a file replacing an earlier one; durable if any of them
+//   asks for that, else deferred) -> DurablePosition::Publish(the newest
+//   ticket's position).
 // One fdatasync covers every write(2) made to the file before it, so the
 // newest ticket's checkpoint covers the bytes of all tickets of the run.
 // Checkpoints are committed in ticket order, so they only move forward.
@@ -68,6 +69,9 @@ struct CheckpointCommit {
   Checkpoint checkpoint;
   std::vector<FileCatalogEntry> rows;  // closed files since the last commit, then the current
   BinlogPosition publish;
+  // kDeferred only when recovery could rebuild this commit from the data
+  // file, should power loss undo it (binlog_writer.h).
+  CommitDurability durability = CommitDurability::kDurable;
 };
 
 struct SyncTicket {

@@ -56,7 +56,9 @@ BinlogWriter::BinlogWriter(Env* env, StateDb* db, DurablePosition* durable, std:
   if (file_) {
     written_ = end_ = boundary_ = file_->size;
     positions_are_offsets_ = format_ && format_->fde_has_checksum;
+    durable_file_seq_ = file_->seq;
   }
+  durable_upstream_ = upstream_;
 }
 
 BinlogWriter::~BinlogWriter() = default;
@@ -316,6 +318,13 @@ Status BinlogWriter::CreateFile(const std::string& name) {
   return Status::Ok();
 }
 
+CommitDurability BinlogWriter::CheckpointDurability() const {
+  const bool rebuildable = durable_file_seq_ == file_->seq && closed_files_.empty() &&
+                           upstream_ == durable_upstream_ && format_ &&
+                           format_->EventsHaveChecksum();
+  return rebuildable ? CommitDurability::kDeferred : CommitDurability::kDurable;
+}
+
 FileCatalogEntry BinlogWriter::CurrentRow() const {
   FileCatalogEntry row = *file_;
   row.size = boundary_;
@@ -334,6 +343,7 @@ Status BinlogWriter::RequestSync() {
   if (unsynced_) ticket.file = out_;
   if (dirty_) {
     CheckpointCommit& commit = ticket.commit.emplace();
+    commit.durability = CheckpointDurability();  // before closed_files_ moves
     commit.checkpoint = Checkpoint{.file_name = file_->name,
                                    .position = boundary_,
                                    .gtid_state = stream_.gtid_state().ToString(),
@@ -342,6 +352,10 @@ Status BinlogWriter::RequestSync() {
     commit.rows = std::move(closed_files_);
     commit.rows.push_back(CurrentRow());
     commit.publish = BinlogPosition{file_->seq, file_->name, boundary_};
+    if (commit.durability == CommitDurability::kDurable) {
+      durable_file_seq_ = file_->seq;
+      durable_upstream_ = upstream_;
+    }
   }
   ticket_ = syncer_.Submit(std::move(ticket));
   closed_files_.clear();

@@ -31,8 +31,18 @@
 //      index before any ticket can name it. A closed file is fdatasync'd
 //      (W, after S finished every ticket naming it) when it closes, before
 //      the ticket whose checkpoint marks it closed.
-//   Recovery (recovery.h) truncates every byte past the checkpoint, so a
-//   crash between any two steps loses only what no one was told is durable.
+//   The checkpoint commit of step 2 is deferred (StateDb: written, not
+//   fsync'd; power loss may undo it) when recovery can rebuild it from the
+//   file alone: the file and the upstream are those of a durable checkpoint
+//   already, no file closed since, and the file's events carry CRC32s. Any
+//   other commit (a new or closed file, a new upstream, a file without
+//   checksums) is durable, and a durable commit makes every deferred one
+//   before it durable too. The semi-sync ACK path thus pays one fdatasync,
+//   not two.
+//   Recovery (recovery.h) keeps, past the checkpoint in its file, the whole
+//   transactions whose events pass their CRC32 checks (every published byte
+//   was fdatasync'd, so it passes) and truncates the rest, so a crash
+//   between any two steps loses only what no one was told is durable.
 // Example: the primary sends, in mysql-bin.000007,
 //     GTID@1000 BEGIN@1070 ROWS@1150 XID@1900 (ends 1931) GTID@1931 BEGIN@2001
 // and a sync runs: all bytes up to 2070 are written and fdatasync'd, but the
@@ -40,6 +50,9 @@
 // Power fails; recovery cuts the file to 1931 and the pull resumes at 1931,
 // from which the primary sends the same bytes again. Readers were never shown
 // more than 1931; a semi-sync ACK covered at most the XID ending at 1931.
+// Had power failed after the next sync published 2500 but before its
+// deferred checkpoint reached the disk, the checkpoint would still say 1931,
+// and recovery would keep the fdatasync'd, CRC-valid transaction up to 2500.
 //
 // Errors: an event that does not land at the store's position (next_position
 // != offset + size, when non-zero, in a file whose FDE is checksum-aware), a
@@ -201,6 +214,8 @@ class BinlogWriter {
   Status CloseFile();
   Status CreateFile(const std::string& name);
   FileCatalogEntry CurrentRow() const;
+  // How the next checkpoint is committed (see the protocol above).
+  CommitDurability CheckpointDurability() const;
   // broken_, after taking over the syncer's failure if there is one.
   Status Health();
   // Makes `status` the writer's permanent state (outcome on disk unknown).
@@ -232,6 +247,10 @@ class BinlogWriter {
   std::string rotates_to_;
   std::vector<FileCatalogEntry> closed_files_;  // closed since the last ticket
   bool dirty_ = false;  // the boundary or the catalogue moved since the last ticket
+  // The file and upstream of the last durable checkpoint submitted (or
+  // recovered): a deferred one may change neither.
+  int64_t durable_file_seq_ = 0;
+  UpstreamIdentity durable_upstream_;
   int64_t next_seq_;
   Status broken_;
   uint64_t ticket_ = 0;  // the last ticket submitted

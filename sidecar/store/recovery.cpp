@@ -76,32 +76,41 @@ Status RemoveUnlisted(const Context& c, const std::set<std::string, std::less<>>
   return removed ? c.env.SyncDir(c.binlog_dir) : Status::Ok();
 }
 
-// Checks that `name` holds at least `size` bytes and cuts it to exactly that.
-Status CutTo(const Context& c, const std::string& name, uint64_t size, std::string_view why) {
+// The size on disk of `name`, which state.db says holds at least `durable`
+// bytes: missing or shorter is Corruption (the store lost what it promised).
+Result<uint64_t> SizeOnDisk(const Context& c, const std::string& name, uint64_t durable) {
   auto on_disk = c.env.FileSize(c.PathOf(name));
   if (!on_disk.ok()) {
     if (on_disk.status().code() != Status::Code::kNotFound) return on_disk.status();
-    return Status::Corruption(
-        fmt::format("{} is missing, but state.db lists it with {} durable "
-                    "bytes",
-                    c.PathOf(name), size));
+    return Status::Corruption(fmt::format(
+        "{} is missing, but state.db lists it with {} durable bytes", c.PathOf(name), durable));
   }
-  if (*on_disk < size) {
+  if (*on_disk < durable) {
     return Status::Corruption(
-        fmt::format("{} is {} bytes long, shorter than the {} durable "
-                    "bytes state.db lists",
-                    c.PathOf(name), *on_disk, size));
+        fmt::format("{} is {} bytes long, shorter than the {} durable bytes state.db lists",
+                    c.PathOf(name), *on_disk, durable));
   }
+  return *on_disk;
+}
+
+// Cuts the closed file `name` to its durable `size`.
+Status CutClosedFile(const Context& c, const std::string& name, uint64_t size) {
+  auto on_disk = SizeOnDisk(c, name, size);
+  if (!on_disk.ok()) return on_disk.status();
   if (*on_disk == size) return Status::Ok();
   if (Status s = c.env.TruncateFile(c.PathOf(name), size); !s.ok()) return s;
-  Log(c.log, fmt::format("recovery: truncated {} from {} to {} ({} bytes {})", name, *on_disk, size,
-                         *on_disk - size, why));
+  Log(c.log, fmt::format("recovery: truncated {} from {} to {} ({} bytes past the end of a closed "
+                         "file)",
+                         name, *on_disk, size, *on_disk - size));
   return Status::Ok();
 }
 
-// Verifies the checkpoint file; on damage moves the checkpoint back before it.
-Result<StoredFileScan> VerifyLastFile(const Context& c, Checkpoint* checkpoint,
-                                      FileCatalogEntry* last) {
+// Verifies the checkpoint file and makes the checkpoint match it: moved back
+// before damage, or forward over whole, CRC-valid transactions past it (the
+// file is fdatasync'd, by the truncation, before the checkpoint names them);
+// the rest is truncated.
+Result<StoredFileScan> RecoverLastFile(const Context& c, Checkpoint* checkpoint,
+                                       FileCatalogEntry* last) {
   auto start_state =
       CheckpointGtidState::Parse(checkpoint->upstream.flavor, last->start_gtid_state);
   if (!start_state.ok()) {
@@ -109,27 +118,51 @@ Result<StoredFileScan> VerifyLastFile(const Context& c, Checkpoint* checkpoint,
                                           last->name, last->start_gtid_state,
                                           start_state.status().message()));
   }
+  auto on_disk = SizeOnDisk(c, last->name, checkpoint->position);
+  if (!on_disk.ok()) return on_disk.status();
   StreamState stream(std::move(start_state).value());
   stream.StartFile();
   auto scan = ScanStoredFile(c.env, c.PathOf(last->name), last->name, checkpoint->position,
-                             std::move(stream));
-  if (!scan.ok() || scan->damage.ok()) return scan;
+                             *on_disk, std::move(stream));
+  if (!scan.ok()) return scan;
+  if (scan->boundary == checkpoint->position && *on_disk == checkpoint->position) return scan;
 
-  Log(c.log, fmt::format("recovery: {}; the store resumes from {}:{} and fetches the rest again",
-                         scan->damage.message(), last->name, scan->boundary));
-  // The earlier checkpoint first: bytes past a checkpoint may go, never those before it.
-  const uint64_t damaged_end = checkpoint->position;
-  checkpoint->position = scan->boundary;
-  checkpoint->gtid_state = scan->stream.gtid_state().ToString();
-  checkpoint->updated_at = std::chrono::system_clock::now();
-  last->size = scan->boundary;
-  last->state = FileState::kActive;
-  scan->stream.FillRow(last);
-  if (Status s = c.db.CommitCheckpoint(*checkpoint, {*last}); !s.ok()) return s;
+  const uint64_t old_position = checkpoint->position;
+  if (!scan->damage.ok()) {
+    Log(c.log, fmt::format("recovery: {}; the store resumes from {}:{} and fetches the rest again",
+                           scan->damage.message(), last->name, scan->boundary));
+  }
+  const auto commit_new_checkpoint = [&]() -> Status {
+    checkpoint->position = scan->boundary;
+    checkpoint->gtid_state = scan->stream.gtid_state().ToString();
+    checkpoint->updated_at = std::chrono::system_clock::now();
+    last->size = scan->boundary;
+    // A file ending with a ROTATE is closed: the writer starts the next one.
+    last->state = scan->rotates_to.empty() ? FileState::kActive : FileState::kClosed;
+    scan->stream.FillRow(last);
+    return c.db.CommitCheckpoint(*checkpoint, {*last});
+  };
+  // Moving back: the earlier checkpoint first, since bytes past a checkpoint
+  // may go, never those before it. Moving forward: the truncation fsyncs the
+  // bytes the new checkpoint will name first.
+  if (scan->boundary < old_position) {
+    if (Status s = commit_new_checkpoint(); !s.ok()) return s;
+  }
   if (Status s = c.env.TruncateFile(c.PathOf(last->name), scan->boundary); !s.ok()) return s;
-  Log(c.log, fmt::format("recovery: truncated {} from {} to {} ({} bytes from the damaged "
-                         "transaction on)",
-                         last->name, damaged_end, scan->boundary, damaged_end - scan->boundary));
+  if (scan->boundary > old_position) {
+    if (Status s = commit_new_checkpoint(); !s.ok()) return s;
+    Log(c.log,
+        fmt::format("recovery: kept {} bytes of {} past the checkpoint ({} to {}): whole "
+                    "transactions whose events pass their CRC32 checks",
+                    scan->boundary - old_position, last->name, old_position, scan->boundary));
+  }
+  if (*on_disk > scan->boundary) {
+    const std::string why = scan->damage.ok()
+                                ? fmt::format("past the last whole transaction: {}", scan->tail)
+                                : "from the damaged transaction on";
+    Log(c.log, fmt::format("recovery: truncated {} from {} to {} ({} bytes {})", last->name,
+                           *on_disk, scan->boundary, *on_disk - scan->boundary, why));
+  }
   return scan;
 }
 
@@ -194,14 +227,10 @@ Result<RecoveryResult> RecoverStore(Env& env, StateDb& db, const std::string& da
     Checkpoint& cp = checkpoint->value();
     FileCatalogEntry& last = live.back();
     for (const FileCatalogEntry& row : live) {
-      const bool is_last = &row == &last;
-      if (Status s = CutTo(c, row.name, is_last ? cp.position : row.size,
-                           "past the checkpoint: an unfinished transaction or an unsynced tail");
-          !s.ok()) {
-        return s;
-      }
+      if (&row == &last) break;
+      if (Status s = CutClosedFile(c, row.name, row.size); !s.ok()) return s;
     }
-    auto scan = VerifyLastFile(c, &cp, &last);
+    auto scan = RecoverLastFile(c, &cp, &last);
     if (!scan.ok()) return scan.status();
     result.damage = scan->damage;
     last.size = cp.position;

@@ -137,6 +137,8 @@ struct StateDb::Statements {
   std::unique_ptr<sqlite::Statement> begin;
   std::unique_ptr<sqlite::Statement> commit;
   std::unique_ptr<sqlite::Statement> rollback;
+  std::unique_ptr<sqlite::Statement> defer_syncs;   // for one deferred commit
+  std::unique_ptr<sqlite::Statement> resume_syncs;  // back to every commit durable
   std::unique_ptr<sqlite::Statement> load_checkpoint;
   std::unique_ptr<sqlite::Statement> upsert_checkpoint;
   std::unique_ptr<sqlite::Statement> upsert_file;
@@ -152,6 +154,8 @@ struct StateDb::Statements {
         {&stmts->begin, "BEGIN IMMEDIATE"},
         {&stmts->commit, "COMMIT"},
         {&stmts->rollback, "ROLLBACK"},
+        {&stmts->defer_syncs, "PRAGMA synchronous=NORMAL"},
+        {&stmts->resume_syncs, "PRAGMA synchronous=FULL"},
         {&stmts->load_checkpoint,
          "SELECT file_name, position, gtid_state, upstream_host, upstream_port, "
          "upstream_server_id, upstream_server_uuid, upstream_flavor, updated_at_us "
@@ -221,6 +225,15 @@ Status StateDb::InTransaction(std::string_view purpose, Body body) {
   return s;
 }
 
+void StateDb::NoteDurableWrite() {
+  if (durable_write_observer_) durable_write_observer_();
+}
+
+void StateDb::SetDurableWriteObserver(std::function<void()> observer) {
+  std::lock_guard lock(mu_);
+  durable_write_observer_ = std::move(observer);
+}
+
 void StateDb::FailCommits(int count, Status status) {
   std::lock_guard lock(mu_);
   failing_commits_ = count;
@@ -252,14 +265,19 @@ Result<std::optional<Checkpoint>> StateDb::LoadCheckpoint() {
 }
 
 Status StateDb::CommitCheckpoint(const Checkpoint& checkpoint,
-                                 const std::vector<FileCatalogEntry>& changed_files) {
+                                 const std::vector<FileCatalogEntry>& changed_files,
+                                 CommitDurability durability) {
   constexpr std::string_view kPurpose = "commit the checkpoint";
   std::lock_guard lock(mu_);
   if (failing_commits_ > 0) {
     --failing_commits_;
     return commit_failure_;
   }
-  return InTransaction(kPurpose, [&]() -> Status {
+  const bool deferred = durability == CommitDurability::kDeferred;
+  if (deferred) {
+    if (Status s = stmts_->defer_syncs->Run(kPurpose); !s.ok()) return s;
+  }
+  Status committed = InTransaction(kPurpose, [&]() -> Status {
     sqlite::Statement& cp = *stmts_->upsert_checkpoint;
     cp.Bind(1, checkpoint.file_name);
     cp.Bind(2, int64_t(checkpoint.position));
@@ -288,6 +306,14 @@ Status StateDb::CommitCheckpoint(const Checkpoint& checkpoint,
     }
     return Status::Ok();
   });
+  if (!deferred) {
+    if (committed.ok()) NoteDurableWrite();
+    return committed;
+  }
+  // Every later write is durable again; if that cannot be restored, none may
+  // be trusted to be.
+  if (Status s = stmts_->resume_syncs->Run(kPurpose); !s.ok()) return s;
+  return committed;
 }
 
 Result<std::vector<FileCatalogEntry>> StateDb::ListFiles() {
@@ -320,6 +346,7 @@ Status StateDb::MarkPurging(std::string_view name) {
   std::lock_guard lock(mu_);
   stmts_->mark_purging->Bind(1, name);
   if (Status s = stmts_->mark_purging->Run(purpose); !s.ok()) return s;
+  NoteDurableWrite();
   if (db_->Changes() == 0) {
     return Status::NotFound(
         fmt::format("{}: cannot {}: no such file in the catalogue", db_->path(), purpose));
@@ -332,6 +359,7 @@ Status StateDb::RemoveFile(std::string_view name) {
   std::lock_guard lock(mu_);
   stmts_->remove_file->Bind(1, name);
   if (Status s = stmts_->remove_file->Run(purpose); !s.ok()) return s;
+  NoteDurableWrite();
   if (db_->Changes() == 0) {
     return Status::NotFound(
         fmt::format("{}: cannot {}: no such file in the catalogue", db_->path(), purpose));
@@ -354,7 +382,7 @@ Result<std::optional<std::string>> StateDb::GetConfig(std::string_view key) {
 Status StateDb::SetConfig(const std::map<std::string, std::string>& values) {
   constexpr std::string_view kPurpose = "save the upstream settings";
   std::lock_guard lock(mu_);
-  return InTransaction(kPurpose, [&]() -> Status {
+  Status saved = InTransaction(kPurpose, [&]() -> Status {
     sqlite::Statement& stmt = *stmts_->set_config;
     for (const auto& [key, value] : values) {
       stmt.Bind(1, key);
@@ -363,6 +391,8 @@ Status StateDb::SetConfig(const std::map<std::string, std::string>& values) {
     }
     return Status::Ok();
   });
+  if (saved.ok()) NoteDurableWrite();
+  return saved;
 }
 
 }  // namespace sidecar::store

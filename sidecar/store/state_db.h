@@ -3,10 +3,16 @@
 // settings (CHANGE MASTER TO).
 //
 // The crash-safety protocol's commit point is CommitCheckpoint: the writer
-// calls it only after fdatasync of the data file, and once it returns OK the
-// checkpoint and the catalogue rows it carries survive power loss (WAL
-// journal, synchronous=FULL: the commit fsyncs the WAL). A failed call leaves
-// the previous checkpoint in force, whole.
+// calls it only after fdatasync of the data file. A durable commit (WAL
+// journal, synchronous=FULL: the commit fsyncs the WAL) survives power loss
+// once it returns OK. A deferred commit (synchronous=NORMAL for that one
+// transaction) is only written to the WAL: it survives a crash of the
+// process, but power loss may undo it and any deferred commit after it, back
+// to the last durable commit (every durable commit fsyncs the WAL, and with it
+// the deferred commits before it). Recovery rebuilds what such a loss undid
+// from the data file (recovery.h); the writer defers only commits it can
+// rebuild (binlog_writer.h). A failed call leaves the previous checkpoint in
+// force, whole. Every other write (purge steps, settings) is durable.
 //
 // state.db does its own I/O (SQLite's, not the Env's). SQLite fsyncs the
 // directory when it creates its journal and WAL, so a new state.db's name is
@@ -31,6 +37,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -100,6 +107,9 @@ struct FileCatalogEntry {
   bool operator==(const FileCatalogEntry&) const = default;
 };
 
+// Whether a commit fsyncs the WAL before it returns (see above).
+enum class CommitDurability : uint8_t { kDurable, kDeferred };
+
 class StateDb {
  public:
   static Result<std::unique_ptr<StateDb>> Open(const std::string& path);
@@ -114,11 +124,16 @@ class StateDb {
   // catalogue rows of `changed_files` (matched by name).
   // REQUIRES: the data those describe is already fsync'd.
   Status CommitCheckpoint(const Checkpoint& checkpoint,
-                          const std::vector<FileCatalogEntry>& changed_files);
+                          const std::vector<FileCatalogEntry>& changed_files,
+                          CommitDurability durability = CommitDurability::kDurable);
   // Test seam: the next `count` CommitCheckpoint calls fail with `status`
   // and change nothing, as a commit that finds the disk full (SQLITE_FULL,
   // rolled back) does.
   void FailCommits(int count, Status status);
+  // Test seam: `observer` runs after every durable write returns OK, under
+  // the database's lock (no transaction open), so that a power-loss test can
+  // copy state.db and its WAL as the disk would hold them.
+  void SetDurableWriteObserver(std::function<void()> observer);
 
   // The catalogue, ordered by seq.
   Result<std::vector<FileCatalogEntry>> ListFiles();
@@ -140,13 +155,16 @@ class StateDb {
   // REQUIRES: mu_ held.
   template <typename Body>
   Status InTransaction(std::string_view purpose, Body body);
+  // Runs the durable-write observer. REQUIRES: mu_ held.
+  void NoteDurableWrite();
 
   std::mutex mu_;
   const std::unique_ptr<sqlite::Database> db_;  // guarded by mu_
   // Prepared once, destroyed before db_. Guarded by mu_.
   const std::unique_ptr<Statements> stmts_;
-  int failing_commits_ = 0;  // GUARDED_BY(mu_): FailCommits
-  Status commit_failure_;    // GUARDED_BY(mu_)
+  int failing_commits_ = 0;                       // GUARDED_BY(mu_): FailCommits
+  Status commit_failure_;                         // GUARDED_BY(mu_)
+  std::function<void()> durable_write_observer_;  // GUARDED_BY(mu_)
 };
 
 }  // namespace sidecar::store

@@ -50,9 +50,10 @@ class Window {
 }  // namespace
 
 Result<StoredFileScan> ScanStoredFile(Env& env, const std::string& path, const std::string& name,
-                                      uint64_t end, StreamState stream) {
+                                      uint64_t checkpoint, uint64_t end, StreamState stream) {
   StoredFileScan scan{.boundary = binlog::kBinlogMagicSize,
                       .damage = Status::Ok(),
+                      .tail = "",
                       .format = std::nullopt,
                       .rotates_to = "",
                       .stream = std::move(stream)};
@@ -61,6 +62,19 @@ Result<StoredFileScan> ScanStoredFile(Env& env, const std::string& path, const s
         Status::Corruption(fmt::format("{} is damaged at offset {}: {}", name, offset, what));
     scan.stream.RewindToBoundary();
     return scan;
+  };
+  // A failed check of the event at `offset`: damage before the checkpoint,
+  // the start of the unsynced tail past it.
+  const auto stop = [&](uint64_t offset, std::string_view what) {
+    if (offset < checkpoint) return damaged(offset, what);
+    scan.tail = std::string(what);
+    scan.stream.RewindToBoundary();
+    return scan;
+  };
+  const auto checkpoint_inside_transaction = [&] {
+    return damaged(scan.boundary, fmt::format("the checkpoint at {} falls inside the transaction "
+                                              "that starts here",
+                                              checkpoint));
   };
   auto file = env.OpenRandomAccess(path);
   if (!file.ok()) return file.status();
@@ -77,15 +91,20 @@ Result<StoredFileScan> ScanStoredFile(Env& env, const std::string& path, const s
   std::string rotates_to;
   uint64_t offset = binlog::kBinlogMagicSize;
   while (offset < end) {
-    if (end - offset < binlog::kEventHeaderSize) return damaged(offset, "a truncated event header");
+    if (offset == checkpoint && scan.boundary != checkpoint) return checkpoint_inside_transaction();
+    if (end - offset < binlog::kEventHeaderSize) return stop(offset, "a truncated event header");
     auto head = window.Get(offset, binlog::kEventHeaderSize);
     if (!head.ok()) return head.status();
     auto header = binlog::EventHeader::Parse(*head);
-    if (!header.ok()) return damaged(offset, header.status().message());
+    if (!header.ok()) return stop(offset, header.status().message());
     const std::string type = binlog::EventTypeName(header->type);
+    if (offset < checkpoint && header->event_size > checkpoint - offset) {
+      return damaged(offset, fmt::format("{} event of {} bytes runs past the checkpoint at {}",
+                                         type, header->event_size, checkpoint));
+    }
     if (header->event_size > binlog::kMaxEventSize || header->event_size > end - offset) {
-      return damaged(
-          offset, fmt::format("{} event of {} bytes runs past {}", type, header->event_size, end));
+      return stop(offset,
+                  fmt::format("{} event of {} bytes runs past {}", type, header->event_size, end));
     }
     auto bytes = window.Get(offset, header->event_size);
     if (!bytes.ok()) return bytes.status();
@@ -93,32 +112,34 @@ Result<StoredFileScan> ScanStoredFile(Env& env, const std::string& path, const s
     const bool is_fde = header->type == uint8_t(binlog::EventType::kFormatDescription);
     if (is_fde) {
       auto fde = binlog::FormatDescription::Parse(event.bytes);
-      if (!fde.ok()) return damaged(offset, fde.status().message());
+      if (!fde.ok()) return stop(offset, fde.status().message());
       if (!format) positions_are_offsets = fde->fde_has_checksum;
       format = std::move(fde).value();
     } else if (!format) {
-      return damaged(offset, fmt::format("{} event before any FORMAT_DESCRIPTION", type));
+      return stop(offset, fmt::format("{} event before any FORMAT_DESCRIPTION", type));
     }
     event.has_checksum = is_fde ? format->fde_has_checksum : format->EventsHaveChecksum();
     if (event.has_checksum) {
       if (event.bytes.size() < binlog::kEventHeaderSize + binlog::kChecksumSize) {
-        return damaged(offset, fmt::format("{} event too short for its CRC32", type));
+        return stop(offset, fmt::format("{} event too short for its CRC32", type));
       }
       if (binlog::StoredEventCrc(event.bytes) != binlog::ExpectedEventCrc(event.bytes)) {
-        return damaged(offset, fmt::format("{} event fails its CRC32 check", type));
+        return stop(offset, fmt::format("{} event fails its CRC32 check", type));
       }
+    } else if (offset >= checkpoint) {
+      return stop(offset, fmt::format("{} event has no CRC32 to verify it by", type));
     }
     const uint64_t event_end = offset + header->event_size;
     if (positions_are_offsets && header->next_position != 0 &&
         header->next_position != uint32_t(event_end)) {
-      return damaged(offset, fmt::format("{} event says it ends at {}, but it ends at {}", type,
-                                         header->next_position, event_end));
+      return stop(offset, fmt::format("{} event says it ends at {}, but it ends at {}", type,
+                                      header->next_position, event_end));
     }
     auto step = scan.stream.Observe(event, *format);
-    if (!step.ok()) return damaged(offset, step.status().message());
+    if (!step.ok()) return stop(offset, step.status().message());
     if (header->type == uint8_t(binlog::EventType::kRotate)) {
       auto rotate = binlog::DecodeRotateEvent(event);
-      if (!rotate.ok()) return damaged(offset, rotate.status().message());
+      if (!rotate.ok()) return stop(offset, rotate.status().message());
       rotates_to = rotate->next_file;
     } else {
       rotates_to.clear();
@@ -130,10 +151,10 @@ Result<StoredFileScan> ScanStoredFile(Env& env, const std::string& path, const s
       scan.rotates_to = rotates_to;
     }
   }
-  if (scan.boundary != end) {
-    return damaged(scan.boundary, fmt::format("the checkpoint at {} falls inside the transaction "
-                                              "that starts here",
-                                              end));
+  if (scan.boundary < checkpoint) return checkpoint_inside_transaction();
+  if (scan.boundary < end) {
+    scan.tail = "an unfinished transaction";
+    scan.stream.RewindToBoundary();
   }
   return scan;
 }

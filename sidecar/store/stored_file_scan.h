@@ -1,7 +1,16 @@
 // ScanStoredFile: reads one of the store's binlog files from its start to a
 // given end through the Env, verifies every event on the way and follows the
 // stream (StreamState) to know where its transactions end. Recovery uses it
-// on the last file, up to the checkpoint.
+// on the last file: up to the checkpoint, where every byte must be sound,
+// and past it, where it finds how many whole transactions were stored after
+// the checkpoint (a deferred checkpoint commit that power loss undid, or
+// transactions written but not yet checkpointed).
+//
+// Past the checkpoint an event counts only if it carries a CRC32 that
+// matches (bytes that were never fdatasync'd may be torn, zeroed or stale
+// after power loss; a CRC32 tells), and a transaction only once all its
+// events do. The first event that fails a check there, or that carries no
+// CRC32, ends the scan without damage: it is the unsynced tail.
 //
 // The checks are binlog::BinlogFileReader's: the 4-byte magic, a
 // FORMAT_DESCRIPTION first, every length within [header, kMaxEventSize] and
@@ -29,12 +38,16 @@ namespace sidecar::store {
 
 struct StoredFileScan {
   // The end of the last whole transaction (or other boundary) the scan
-  // verified: `end` itself when the file is sound up to it and `end` is a
-  // boundary; at least 4 (just past the magic).
+  // verified; at least 4 (just past the magic). Without damage, at or past
+  // the checkpoint.
   uint64_t boundary = 0;
   // OK, or a Corruption naming the file and the offset of the first bad
-  // event (or of the transaction `end` cuts in two).
+  // event before the checkpoint (or of the transaction the checkpoint cuts
+  // in two).
   Status damage;
+  // Without damage and when `boundary` < `end`: what ends the kept part
+  // there ("an unfinished transaction", "XID event fails its CRC32 check").
+  std::string tail;
   // The format description governing the events up to `boundary`.
   std::optional<binlog::FormatDescription> format;
   // The file the last event before `boundary` rotates to, when it is a ROTATE.
@@ -43,10 +56,11 @@ struct StoredFileScan {
   StreamState stream;
 };
 
-// Scans `path` (the store's file `name`) over [0, end). `stream` is the
-// state at the file's start. An error only when the file cannot be read;
-// damage is reported in the result.
+// Scans `path` (the store's file `name`) over [0, end), with the
+// checkpoint at `checkpoint`. `stream` is the state at the file's start. An
+// error only when the file cannot be read; damage is reported in the result.
+// REQUIRES: checkpoint <= end.
 Result<StoredFileScan> ScanStoredFile(Env& env, const std::string& path, const std::string& name,
-                                      uint64_t end, StreamState stream);
+                                      uint64_t checkpoint, uint64_t end, StreamState stream);
 
 }  // namespace sidecar::store

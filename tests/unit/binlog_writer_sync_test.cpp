@@ -147,6 +147,38 @@ TEST_F(BinlogWriterSyncTest, AppendsGoOnWhileTheSyncerWaitsForFdatasync) {
   EXPECT_EQ(writer().counters().checkpoints, 2u);
 }
 
+// binlog_writer.h: a checkpoint is committed deferred (no WAL fsync) only
+// inside a file a durable checkpoint already named; the first checkpoint of
+// a file, which also carries the row of the file it closed, is durable.
+TEST_F(BinlogWriterSyncTest, OnlyCheckpointsInsideAKnownFileAreDeferred) {
+  int durable = 0;
+  store_->state_db().SetDurableWriteObserver([&] { ++durable; });
+  AppendTransaction();
+  ASSERT_TRUE(writer().Sync().ok());
+  EXPECT_EQ(durable, 1) << "the first checkpoint of a file";
+  for (int i = 0; i < 3; ++i) {
+    AppendTransaction();
+    ASSERT_TRUE(writer().Sync().ok());
+  }
+  EXPECT_EQ(durable, 1) << "checkpoints inside the file";
+  EXPECT_EQ(writer().counters().checkpoints, 4u);
+
+  // Through the ROTATE into the second file, to its first transaction boundary.
+  while (stream_.items()[next_].file == 0) {
+    ASSERT_TRUE(writer().Append(ViewOf(stream_.items()[next_++].bytes)).ok());
+  }
+  while (writer().resume_point()->file != stream_.names()[1] ||
+         writer().resume_point()->position <= 4) {
+    ASSERT_TRUE(writer().Append(ViewOf(stream_.items()[next_++].bytes)).ok());
+  }
+  ASSERT_TRUE(writer().Sync().ok());
+  EXPECT_EQ(durable, 2) << "the first checkpoint of the second file";
+  auto rows = store_->state_db().ListFiles();
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ(rows->front().state, FileState::kClosed);
+}
+
 TEST_F(BinlogWriterSyncTest, SyncWaitsForTheTicketsAlreadyInFlight) {
   const uint64_t boundary = AppendTransaction();
   ASSERT_TRUE(writer().RequestSync().ok());

@@ -125,6 +125,40 @@ TEST_F(StateDbTest, CommitReplacesTheCheckpointAndUpsertsOnlyChangedFiles) {
   EXPECT_EQ(*db->ListFiles(), (std::vector<FileCatalogEntry>{first, second}));
 }
 
+// A deferred commit is read back like a durable one (power loss is what may
+// undo it, not a reopen); the observer sees every durable write and no
+// deferred one.
+TEST_F(StateDbTest, DeferredCommitsReadBackAndOnlyDurableWritesAreObserved) {
+  const FileCatalogEntry file = SampleFile("mysql-bin.000042", 42, FileState::kActive);
+  {
+    auto db = OpenDb();
+    ASSERT_NE(db, nullptr);
+    int durable_writes = 0;
+    db->SetDurableWriteObserver([&] { ++durable_writes; });
+    ASSERT_TRUE(db->CommitCheckpoint(SampleCheckpoint(100), {file}).ok());
+    EXPECT_EQ(durable_writes, 1);
+    FileCatalogEntry grown = file;
+    grown.size = 2000;
+    ASSERT_TRUE(
+        db->CommitCheckpoint(SampleCheckpoint(2000), {grown}, CommitDurability::kDeferred).ok());
+    EXPECT_EQ(durable_writes, 1);
+    EXPECT_EQ(db->LoadCheckpoint()->value().position, 2000u);
+    EXPECT_EQ(db->ListFiles()->front().size, 2000u);
+    ASSERT_TRUE(db->CommitCheckpoint(SampleCheckpoint(3000), {}, CommitDurability::kDeferred).ok());
+    EXPECT_EQ(durable_writes, 1);
+    ASSERT_TRUE(db->SetConfig({{"host", "db1"}}).ok());
+    EXPECT_EQ(durable_writes, 2);
+    ASSERT_TRUE(db->MarkPurging("mysql-bin.000042").ok());
+    EXPECT_EQ(durable_writes, 3);
+    ASSERT_TRUE(db->CommitCheckpoint(SampleCheckpoint(4000), {}).ok());
+    EXPECT_EQ(durable_writes, 4);
+  }
+  auto db = OpenDb();
+  ASSERT_NE(db, nullptr);
+  EXPECT_EQ(db->LoadCheckpoint()->value().position, 4000u);
+  EXPECT_EQ(db->ListFiles()->front().state, FileState::kPurging);
+}
+
 TEST_F(StateDbTest, RefusedCommitLeavesThePreviousCheckpointWhole) {
   auto db = OpenDb();
   ASSERT_NE(db, nullptr);

@@ -12,8 +12,12 @@
 // stream goes on from the resume point, to the next crash.
 //
 // state.db is a real SQLite file outside the FaultInjectionEnv (a temp dir
-// per stream): a commit is durable when it returns and absent otherwise,
-// which is what a power loss would leave. Since that is modelled, not
+// per stream). A durable write is on disk when it returns; a deferred
+// checkpoint commit (state_db.h) is not until the next durable write: at
+// each power loss the test either keeps every commit (a disk that wrote them
+// back) or puts back state.db as it stood after the last durable write,
+// losing every deferred commit since (StateDbDisk) — then recovery must
+// rebuild them from the fdatasync'd data. Since that is modelled, not
 // measured, the temp dir is on tmpfs (/dev/shm) when there is one: a commit
 // there costs microseconds instead of a disk flush, keeping the test fast.
 #include <gtest/gtest.h>
@@ -47,10 +51,44 @@ constexpr PowerLossMode kModes[] = {PowerLossMode::kDropUnsynced, PowerLossMode:
                                     PowerLossMode::kTearWithGarbage};
 
 
-BinlogStore::Options StoreOptions(const std::string& state_db, SyncMode sync) {
+// state.db and its WAL as the disk holds them after the last durable write.
+class StateDbDisk {
+ public:
+  explicit StateDbDisk(std::string path) : path_(std::move(path)) {}
+
+  // Runs (as the durable-write observer) under state.db's lock: copies the
+  // database and its WAL, which are consistent there.
+  void Snapshot() {
+    for (const char* suffix : {"", "-wal"}) Copy(path_ + suffix, path_ + suffix + ".durable");
+  }
+  // Puts the last snapshot back. REQUIRES: no connection to state.db is open.
+  void LoseDeferredCommits() {
+    for (const char* suffix : {"", "-wal"}) Copy(path_ + suffix + ".durable", path_ + suffix);
+    std::error_code ignored;
+    std::filesystem::remove(path_ + "-shm", ignored);  // an index SQLite rebuilds
+  }
+
+ private:
+  // `to` becomes a copy of `from`, or absent like it.
+  static void Copy(const std::string& from, const std::string& to) {
+    std::error_code error;
+    if (std::filesystem::exists(from)) {
+      std::filesystem::copy_file(from, to, std::filesystem::copy_options::overwrite_existing,
+                                 error);
+    } else {
+      std::filesystem::remove(to, error);
+    }
+    EXPECT_FALSE(error) << from << " -> " << to << ": " << error.message();
+  }
+
+  const std::string path_;
+};
+
+BinlogStore::Options StoreOptions(const std::string& state_db, StateDbDisk& disk, SyncMode sync) {
   BinlogStore::Options options;
   options.data_dir = "/data";
   options.state_db_path = state_db;
+  options.state_db_durable_write_observer = [&disk] { disk.Snapshot(); };
   options.writer.sync = sync;
   options.writer.batch_bytes = 4096;  // small batches: more crash points between writes
   return options;
@@ -67,6 +105,7 @@ int RunStream(uint64_t seed) {
                          .reconnect_probability = 0.005};
   FastTempDir state_dir;
   const std::string state_db = state_dir.Join("state.db");
+  StateDbDisk state_db_disk(state_db);
   FaultInjectionEnv env;
   EXPECT_TRUE(env.CreateDir("/data").ok());
   EXPECT_TRUE(env.SyncDir("/").ok());
@@ -77,7 +116,7 @@ int RunStream(uint64_t seed) {
     // Die at a random mutating operation of this run (recovery included).
     CrashingEnv crashing(&env, 1 + rng() % 120, rng() % 2 == 0);
     {
-      auto store = BinlogStore::Open(&crashing, StoreOptions(state_db, sync));
+      auto store = BinlogStore::Open(&crashing, StoreOptions(state_db, state_db_disk, sync));
       if (store.ok()) {
         Status fed = testing::FeedStream(**store, stream, rng, feed, [&](const StreamPosition& p) {
           reported = std::max(reported.value_or(p), p);
@@ -92,15 +131,18 @@ int RunStream(uint64_t seed) {
     }
     const PowerLossMode mode = kModes[rng() % std::size(kModes)];
     env.SimulatePowerLoss(rng, mode);
-    auto reopened = BinlogStore::Open(&env, StoreOptions(state_db, sync));
+    const bool lose_deferred_commits = rng() % 2 == 0;
+    if (lose_deferred_commits) state_db_disk.LoseDeferredCommits();
+    auto reopened = BinlogStore::Open(&env, StoreOptions(state_db, state_db_disk, sync));
     EXPECT_TRUE(reopened.ok()) << reopened.status().ToString();
     if (!reopened.ok()) return crashes;
-    SCOPED_TRACE(::testing::Message() << "crash " << crashes << ", power-loss mode " << int(mode));
+    SCOPED_TRACE(::testing::Message() << "crash " << crashes << ", power-loss mode " << int(mode)
+                                      << (lose_deferred_commits ? ", deferred commits lost" : ""));
     testing::ExpectRecoveredStore(**reopened, stream, reported);
     if (::testing::Test::HasFailure()) return crashes + 1;
   }
   // Whatever happened, the store ends holding the whole stream once fed to the end.
-  auto store = BinlogStore::Open(&env, StoreOptions(state_db, sync));
+  auto store = BinlogStore::Open(&env, StoreOptions(state_db, state_db_disk, sync));
   EXPECT_TRUE(store.ok()) << store.status().ToString();
   if (store.ok()) {
     Status fed = testing::FeedStream(**store, stream, rng, feed, [&](const StreamPosition& p) {

@@ -1,6 +1,7 @@
 // Recovery (through BinlogStore::Open) on the real filesystem: a torn tail,
-// files created after the checkpoint, unfinished purges, a damaged byte
-// before the checkpoint, a missing file, the lock of another process.
+// transactions stored past a checkpoint that power loss undid, files created
+// after the checkpoint, unfinished purges, a damaged byte before the
+// checkpoint, a missing file, the lock of another process.
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -66,6 +67,10 @@ class StoreRecoveryTest : public ::testing::Test {
   bool Logged(const std::string& line) const {
     return std::find(log_.begin(), log_.end(), line) != log_.end();
   }
+  bool LoggedPrefix(const std::string& prefix) const {
+    return std::any_of(log_.begin(), log_.end(),
+                       [&](const std::string& line) { return line.starts_with(prefix); });
+  }
 
   const UpstreamStream stream_;
   const std::unique_ptr<Env> env_ = NewPosixEnv();
@@ -91,11 +96,67 @@ TEST_F(StoreRecoveryTest, CutsATornTailBackToTheCheckpoint) {
   auto store = Open();
   ASSERT_TRUE(store);
   EXPECT_TRUE(
-      Logged(fmt::format("recovery: truncated {} from {} to {} (30 bytes past the "
-                         "checkpoint: an unfinished transaction or an unsynced tail)",
-                         last_name(), last_size() + 30, last_size())))
+      LoggedPrefix(fmt::format("recovery: truncated {} from {} to {} (30 bytes past the "
+                               "last whole transaction: ",
+                               last_name(), last_size() + 30, last_size())))
       << ::testing::PrintToString(log_);
   sidecar::testing::ExpectRecoveredStore(*store, stream_, end());
+}
+
+// Power loss undid the last deferred checkpoint commits (state_db.h) but not
+// the fdatasync'd transactions they named: recovery keeps those (and moves
+// the checkpoint over them), then cuts the torn event after them.
+TEST_F(StoreRecoveryTest, KeepsWholeTransactionsPastACheckpointThatPowerLossUndid) {
+  StoreStream();
+  uint64_t older = 0;  // a transaction boundary about a third into the last file
+  for (const auto& item : stream_.items()) {
+    if (item.stored && item.file == 1 && item.offset > last_size() / 3 &&
+        stream_.IsBoundary(1, item.offset)) {
+      older = item.offset;
+      break;
+    }
+  }
+  ASSERT_GT(older, 0u);
+  FileCatalogEntry complete_row;
+  {
+    auto db = StateDb::Open(dir_.Join("state.db"));
+    ASSERT_TRUE(db.ok());
+    auto checkpoint = (*db)->LoadCheckpoint();
+    auto rows = (*db)->ListFiles();
+    ASSERT_TRUE(checkpoint.ok() && *checkpoint && rows.ok());
+    Checkpoint undone = **checkpoint;
+    undone.position = older;
+    undone.gtid_state = stream_.GtidStateAt(1, older);
+    complete_row = rows->back();
+    FileCatalogEntry row = complete_row;
+    row.size = older;
+    row.last_gtid = row.first_gtid;
+    ASSERT_TRUE((*db)->CommitCheckpoint(undone, {row}).ok());
+  }
+  const std::vector<uint8_t>& first_events = stream_.items()[1].bytes;
+  AppendRaw(PathOf(last_name()), {first_events.begin(), first_events.begin() + 30});
+
+  auto store = Open();
+  ASSERT_TRUE(store);
+  EXPECT_TRUE(store->recovered_damage().ok()) << store->recovered_damage().ToString();
+  const auto& resume = store->recovered_resume_point();
+  ASSERT_TRUE(resume);
+  EXPECT_EQ(resume->position, last_size());
+  EXPECT_EQ(resume->gtid_state, stream_.GtidStateAt(1, last_size()));
+  EXPECT_TRUE(
+      Logged(fmt::format("recovery: kept {} bytes of {} past the checkpoint ({} to {}): "
+                         "whole transactions whose events pass their CRC32 checks",
+                         last_size() - older, last_name(), older, last_size())))
+      << ::testing::PrintToString(log_);
+  EXPECT_TRUE(
+      LoggedPrefix(fmt::format("recovery: truncated {} from {} to {} (30 bytes past the "
+                               "last whole transaction: ",
+                               last_name(), last_size() + 30, last_size())))
+      << ::testing::PrintToString(log_);
+  sidecar::testing::ExpectRecoveredStore(*store, stream_, end());
+  auto rows = store->state_db().ListFiles();
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(rows->back(), complete_row) << "the catalogue row is rebuilt from the file";
 }
 
 TEST_F(StoreRecoveryTest, RemovesFilesCreatedAfterTheCheckpoint) {

@@ -144,6 +144,7 @@ std::vector<uint64_t> CheckStoredHistory(PullerHarness& h) {
     const auto& row = (*files)[i];
     const std::vector<uint8_t> bytes = h.StoredFile(row.name);
     auto scan = store::ScanStoredFile(h.env(), "/data/binlog/" + row.name, row.name, bytes.size(),
+                                      bytes.size(),
                                       store::StreamState());
     EXPECT_TRUE(scan.ok());
     if (!scan.ok()) continue;
