@@ -14,7 +14,7 @@ goal_why() {
     *"peak RSS"*)
       echo "buffers sized for max_allowed_packet-sized events and the serve readers' read-ahead" ;;
     *"semi-sync"*)
-      echo "one fdatasync of the binlog and one SQLite checkpoint commit (a WAL fsync) before each ACK, serial with the primary's commits; ACKs are batched only when flagged events arrive together (compare the ACK count with yes_tx); the MariaDB replica ACKs from memory without any fsync" ;;
+      echo "one fdatasync of the binlog before each ACK (plus the wait for the one in flight), on the primary's commit path, while the MariaDB replica ACKs from memory without any fsync; at low sysbench concurrency the primary's commit rate is bound by commit latency (compare BENCH_SEMISYNC_THREADS=32); ACKs are batched when flagged events arrive together (compare the ACK count with yes_tx)" ;;
     "serve vs"*)
       echo "the replica's I/O thread is the limit from either source (perf: the sidecar's serving thread waits for the replica to drain the socket most of the time); the spread between runs is larger than the gap" ;;
     *) echo "see the section table" ;;
