@@ -22,6 +22,8 @@
 #   BENCH_SMALL_BYTES      small-transaction sysbench backlog (default 64 MiB)
 #   BENCH_RESTART_BYTES    replica lag of the restart section (default 1 GiB)
 #   BENCH_SEMISYNC_SECONDS sysbench run length per semi-sync case (default 20)
+#   BENCH_SEMISYNC_THREADS sysbench thread counts of the semi-sync section (default "8 32"; the
+#                          goal is judged at the first)
 #   BENCH_LATENCY_SAMPLES  commits timed by the latency section (default 400)
 #   BENCH_DIR              work dir and backlog cache (default /var/tmp/binlog-sidecar-bench);
 #                          backlogs are generated once into BENCH_DIR/cache and reused

@@ -14,7 +14,7 @@ goal_why() {
     *"peak RSS"*)
       echo "buffers sized for max_allowed_packet-sized events and the serve readers' read-ahead" ;;
     *"semi-sync"*)
-      echo "one fdatasync of the binlog before each ACK (plus the wait for the one in flight), on the primary's commit path, while the MariaDB replica ACKs from memory without any fsync; at low sysbench concurrency the primary's commit rate is bound by commit latency (compare BENCH_SEMISYNC_THREADS=32); ACKs are batched when flagged events arrive together (compare the ACK count with yes_tx)" ;;
+      echo "one fdatasync of the binlog before each ACK (plus the wait for the one in flight), on the primary's commit path, while the MariaDB replica ACKs from memory without any fsync; at low sysbench concurrency the primary's commit rate is bound by commit latency (compare the table at more threads); ACKs are batched when flagged events arrive together (compare the ACK count with yes_tx)" ;;
     "serve vs"*)
       echo "the replica's I/O thread is the limit from either source (perf: the sidecar's serving thread waits for the replica to drain the socket most of the time); the spread between runs is larger than the gap" ;;
     *) echo "see the section table" ;;
@@ -71,7 +71,7 @@ bench_write_report() {
     echo
     echo "## Commands measured"
     echo
-    echo "Settings: BENCH_RUNS=$BENCH_RUNS BENCH_PULL_BYTES=$BENCH_PULL_BYTES BENCH_SMALL_BYTES=$BENCH_SMALL_BYTES BENCH_RESTART_BYTES=$BENCH_RESTART_BYTES BENCH_ROW_BYTES=$BENCH_ROW_BYTES BENCH_SEMISYNC_SECONDS=$BENCH_SEMISYNC_SECONDS BENCH_LATENCY_SAMPLES=$BENCH_LATENCY_SAMPLES."
+    echo "Settings: BENCH_RUNS=$BENCH_RUNS BENCH_PULL_BYTES=$BENCH_PULL_BYTES BENCH_SMALL_BYTES=$BENCH_SMALL_BYTES BENCH_RESTART_BYTES=$BENCH_RESTART_BYTES BENCH_ROW_BYTES=$BENCH_ROW_BYTES BENCH_SEMISYNC_SECONDS=$BENCH_SEMISYNC_SECONDS BENCH_SEMISYNC_THREADS=\"$BENCH_SEMISYNC_THREADS\" BENCH_LATENCY_SAMPLES=$BENCH_LATENCY_SAMPLES."
     echo "Primaries: \`mariadbd --no-defaults --log-bin --binlog-format=ROW ${BENCH_PRIMARY_OPTS[*]}\` (backlogs; semi-sync and latency: \`${SEMI_PRIMARY_OPTS[*]}\`). Replicas: \`--skip-slave-start --relay-log=relay-bin\` (SQL thread stopped unless stated)."
     echo
     echo '```sh'
