@@ -8,7 +8,9 @@
 goal_why() {
   case "$1" in
     "pull (big rows"*|"pull (small"*"replica"*)
-      echo "CPU-bound on a shared 2-core VM: the sidecar spends about 3x the CPU per GB of mariadb-binlog or the replica (pull table, CPU s/GB). perf: ~70% kernel (page-cache copy of write(2), TCP receive, paravirtual IRQ overhead, ext4 writeback submitted by its own fdatasync), ~16% zlib crc32 (one CRC check per event; bench/crc32_bench: about 1 GB/s per core here); mariadb-binlog never fsyncs nor checks CRCs, the replica I/O thread does not fsync (sync_relay_log=10000)" ;;
+      echo "the peers neither fsync (the replica: sync_relay_log=10000) nor, mariadb-binlog, check CRCs: compare the CPU s/GB column; ~16% of the sidecar's pull CPU is zlib crc32 (one CRC check per event; a PCLMULQDQ CRC32 is the next step); perf: ~70% kernel (page-cache copy of write(2), TCP receive, paravirtual IRQ overhead, ext4 writeback submitted by its own fdatasync)" ;;
+    "pull throughput while /metrics"*)
+      echo "on two vCPUs the scraping clients take CPU from a pull that is itself CPU-bound; compare the spread of the unloaded runs with the gap" ;;
     *"events/s"*)
       echo "events-bound: per-event CPU (decode, CRC32, copy) on a core shared with the primary's dump thread and other load" ;;
     *"peak RSS"*)
