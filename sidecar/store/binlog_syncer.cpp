@@ -32,9 +32,8 @@ uint64_t BinlogSyncer::Submit(SyncTicket ticket) {
 
 Status BinlogSyncer::Wait(uint64_t ticket) {
   std::unique_lock lock(mu_);
-  done_.wait(lock, [&] {
-    return !error_.ok() || completed_ >= ticket || no_space_through_ >= ticket;
-  });
+  done_.wait(lock,
+             [&] { return !error_.ok() || completed_ >= ticket || no_space_through_ >= ticket; });
   if (!error_.ok() || completed_ >= ticket) return error_;
   return no_space_;
 }
@@ -126,7 +125,8 @@ Status BinlogSyncer::Commit(std::vector<SyncTicket> tickets, bool* retry) {
     counters_->fsync_latency.Observe(micros);
   }
   if (!carried_) return Status::Ok();
-  if (Status s = db_->CommitCheckpoint(carried_->checkpoint, carried_->rows, carried_->durability); !s.ok()) {
+  if (Status s = db_->CommitCheckpoint(carried_->checkpoint, carried_->rows, carried_->durability);
+      !s.ok()) {
     *retry = s.code() == Status::Code::kNoSpace;
     pending_.store(*retry, std::memory_order_release);
     return s;
