@@ -2,12 +2,17 @@
 
 #include <zlib.h>
 
+#include "binlog/crc32_clmul.h"
 #include "binlog/event_header.h"
 #include "binlog/event_type.h"
 
 namespace sidecar::binlog {
 
 uint32_t Crc32(Bytes data, uint32_t crc) {
+  if (data.size() >= kMinFoldedBytes && CpuHasCarrylessMultiply()) {
+    crc = Crc32FoldedBlocks(data.data(), data.size(), crc);
+    data = data.last(data.size() % 16);
+  }
   // zlib takes uInt lengths; feed very large spans in pieces.
   constexpr size_t kMaxChunk = size_t(1) << 30;
   while (!data.empty()) {

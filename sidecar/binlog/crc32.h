@@ -1,4 +1,5 @@
-// CRC32 of binlog events (zlib's polynomial, as MySQL and MariaDB use).
+// CRC32 of binlog events (zlib's polynomial, as MySQL and MariaDB use): by carry-less
+// multiplication where the CPU has it (crc32_clmul.h), by zlib otherwise; the same values.
 #pragma once
 
 #include <cstdint>
