@@ -14,6 +14,9 @@
 #   sock           the Unix socket
 #   log/error.log  mariadbd's error log (its stdout and stderr go there too)
 #   log/install.log  output of mariadb-install-db
+#   tmp/           the server's tmpdir, its own: at start-up mariadbd deletes every `#sql*`
+#                  file in its tmpdir, so a shared /tmp lets one test's server delete another's
+#                  temporary tables (mariadb-install-db then fails: "Unknown table ...")
 #   mariadbd.pid   PID of the mariadbd process we started (what mariadb_stop kills)
 #   port           the TCP port it listens on (127.0.0.1 only)
 #
@@ -259,11 +262,12 @@ mariadb_start() {
     return 1
   fi
   # Explicit checks: callers often write `mariadb_start ... || ...`, which disables set -e here.
-  mkdir -p "$datadir" "$dir/log" || return 1
+  mkdir -p "$datadir" "$dir/log" "$dir/tmp" || return 1
   if [[ ! -d "$datadir/mysql" ]]; then
     harness_log "install-db $name"
     if ! mariadb-install-db --no-defaults --user=root --datadir="$datadir" \
-      --auth-root-authentication-method=normal --skip-test-db --force >"$dir/log/install.log" 2>&1 </dev/null; then
+      --auth-root-authentication-method=normal --skip-test-db --force --tmpdir="$dir/tmp" \
+      >"$dir/log/install.log" 2>&1 </dev/null; then
       printf '%s: mariadb-install-db failed for %s:\n' "${0##*/}" "$name" >&2
       # The bootstrap server's own errors come before mariadb-install-db's ~20 lines of advice.
       tail -n 80 "$dir/log/install.log" >&2
@@ -275,7 +279,7 @@ mariadb_start() {
   harness_log "start $name on 127.0.0.1:$port (server_id $server_id)"
   mariadbd --no-defaults --user=root --datadir="$datadir" --port="$port" --socket="$sock" \
     --bind-address=127.0.0.1 --server-id="$server_id" --log-bin=mysql-bin --binlog-format=ROW \
-    --log-error="$log" --pid-file="$dir/mariadbd.server.pid" --skip-name-resolve \
+    --log-error="$log" --pid-file="$dir/mariadbd.server.pid" --tmpdir="$dir/tmp" --skip-name-resolve \
     --innodb-buffer-pool-size=64M "$@" </dev/null >>"$log" 2>&1 &
   pid=$!
   echo "$pid" >"$dir/mariadbd.pid" || return 1
