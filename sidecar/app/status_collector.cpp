@@ -124,9 +124,8 @@ StatusSnapshot StatusCollector::Collect() {
       streaming ? UpstreamErrorKind::kNone : ClassifyUpstreamError(pull.last_error);
 
   CollectStorage(snapshot.storage);
-  // The checkpoint's GTID state (state.db is safe for readers): what a GTID resume would send.
-  auto checkpoint = sources_->store->state_db().LoadCheckpoint();
-  if (checkpoint.ok() && *checkpoint) up.gtid_state = (*checkpoint)->gtid_state;
+  // The checkpoint's GTID state: what a GTID resume would send.
+  up.gtid_state = sources_->store->state_db().CommittedGtidState();
   snapshot.storage.writer_failed = pull.state == upstream::PullerState::kFailed;
   if (snapshot.storage.writer_failed) snapshot.storage.error = pull.last_error;
   if (sources_->readers) {

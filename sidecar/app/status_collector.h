@@ -5,9 +5,10 @@
 // the running components with Attach once the pull runs, and Detach'ed before they are
 // destroyed. What it reads (StatusSources): the puller's status (a short copy under the
 // puller's status mutex, never held across I/O), the writer's atomic counters and histograms,
-// DurablePosition::Get(), ConnectionRegistry::Readers(), BudgetKeeper::status(), and a listing
-// of data_dir/binlog (its own I/O, on the calling thread). It never touches state.db: its mutex
-// is the syncer's.
+// DurablePosition::Get(), StateDb::CommittedGtidState() (a copy in memory), ConnectionRegistry::
+// Readers(), BudgetKeeper::status(), and a listing of data_dir/binlog (its own I/O, on the
+// calling thread). It never queries state.db: its mutex is the syncer's, and a status page
+// scraped in a loop must not delay a checkpoint commit.
 //
 // It also keeps what no component records: since when the upstream has not been streaming
 // (sampled at each Collect; the daemon collects every second) and the latest storage probe

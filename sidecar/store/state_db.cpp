@@ -206,7 +206,12 @@ Result<std::unique_ptr<StateDb>> StateDb::Open(const std::string& path) {
   if (Status s = Migrate(**db); !s.ok()) return s;
   Result<std::unique_ptr<Statements>> stmts = Statements::Prepare(**db);
   if (!stmts.ok()) return stmts.status();
-  return std::unique_ptr<StateDb>(new StateDb(std::move(db).value(), std::move(stmts).value()));
+  std::unique_ptr<StateDb> state(new StateDb(std::move(db).value(), std::move(stmts).value()));
+  // A checkpoint that does not load is recovery's to report, with its context.
+  if (Result<std::optional<Checkpoint>> cp = state->LoadCheckpoint(); cp.ok() && *cp) {
+    state->SetCommittedGtidState((*cp)->gtid_state);
+  }
+  return state;
 }
 
 StateDb::StateDb(std::unique_ptr<sqlite::Database> db, std::unique_ptr<Statements> stmts)
@@ -264,6 +269,16 @@ Result<std::optional<Checkpoint>> StateDb::LoadCheckpoint() {
   return std::optional<Checkpoint>(std::move(cp));
 }
 
+std::string StateDb::CommittedGtidState() const {
+  std::lock_guard lock(committed_gtid_state_mu_);
+  return committed_gtid_state_;
+}
+
+void StateDb::SetCommittedGtidState(const std::string& gtid_state) {
+  std::lock_guard lock(committed_gtid_state_mu_);
+  committed_gtid_state_ = gtid_state;
+}
+
 Status StateDb::CommitCheckpoint(const Checkpoint& checkpoint,
                                  const std::vector<FileCatalogEntry>& changed_files,
                                  CommitDurability durability) {
@@ -306,6 +321,7 @@ Status StateDb::CommitCheckpoint(const Checkpoint& checkpoint,
     }
     return Status::Ok();
   });
+  if (committed.ok()) SetCommittedGtidState(checkpoint.gtid_state);
   if (!deferred) {
     if (committed.ok()) NoteDurableWrite();
     return committed;

@@ -30,7 +30,7 @@
 // refuses a file written by a newer binlog-sidecar (Unsupported) or one that
 // is not an SQLite database (Corruption).
 //
-// Thread-safe: one mutex serialises every call. Another connection to the same
+// Thread-safe: one mutex serialises every call but CommittedGtidState. Another connection to the same
 // file (another process reading it, say) is waited for up to 5 s, then the
 // call fails with an IOError saying the database is locked.
 #pragma once
@@ -120,6 +120,9 @@ class StateDb {
 
   // The last committed checkpoint, or nullopt in a new store.
   Result<std::optional<Checkpoint>> LoadCheckpoint();
+  // Its GTID state ("" in a new store or one whose checkpoint does not load), from a copy in
+  // memory: for status pages, which must never wait behind a commit. Does not take mu_.
+  std::string CommittedGtidState() const;
   // In one transaction: replaces the checkpoint and inserts or updates the
   // catalogue rows of `changed_files` (matched by name).
   // REQUIRES: the data those describe is already fsync'd.
@@ -157,6 +160,7 @@ class StateDb {
   Status InTransaction(std::string_view purpose, Body body);
   // Runs the durable-write observer. REQUIRES: mu_ held.
   void NoteDurableWrite();
+  void SetCommittedGtidState(const std::string& gtid_state);
 
   std::mutex mu_;
   const std::unique_ptr<sqlite::Database> db_;  // guarded by mu_
@@ -165,6 +169,9 @@ class StateDb {
   int failing_commits_ = 0;                       // GUARDED_BY(mu_): FailCommits
   Status commit_failure_;                         // GUARDED_BY(mu_)
   std::function<void()> durable_write_observer_;  // GUARDED_BY(mu_)
+
+  mutable std::mutex committed_gtid_state_mu_;  // a leaf lock: nothing is called under it
+  std::string committed_gtid_state_;            // GUARDED_BY(committed_gtid_state_mu_)
 };
 
 }  // namespace sidecar::store

@@ -179,6 +179,33 @@ TEST_F(StateDbTest, RefusedCommitLeavesThePreviousCheckpointWhole) {
   EXPECT_TRUE(db->CommitCheckpoint(SampleCheckpoint(300), {}).ok());
 }
 
+// The copy status pages read: the GTID state of the last commit that succeeded, as loaded at
+// open, whatever the commit's durability; a refused commit leaves it.
+TEST_F(StateDbTest, CommittedGtidStateFollowsCommitsThatSucceed) {
+  const FileCatalogEntry file = SampleFile("mysql-bin.000001", 1, FileState::kActive);
+  {
+    auto db = OpenDb();
+    ASSERT_NE(db, nullptr);
+    EXPECT_EQ(db->CommittedGtidState(), "");
+    Checkpoint cp = SampleCheckpoint(100);
+    cp.gtid_state = "0-1-10";
+    ASSERT_TRUE(db->CommitCheckpoint(cp, {file}).ok());
+    EXPECT_EQ(db->CommittedGtidState(), "0-1-10");
+    cp.gtid_state = "0-1-11";
+    ASSERT_TRUE(db->CommitCheckpoint(cp, {}, CommitDurability::kDeferred).ok());
+    EXPECT_EQ(db->CommittedGtidState(), "0-1-11");
+    cp.gtid_state = "0-1-12";
+    db->FailCommits(1, Status::IOError("disk full"));
+    EXPECT_FALSE(db->CommitCheckpoint(cp, {}).ok());
+    EXPECT_EQ(db->CommittedGtidState(), "0-1-11");
+    // Refused by the catalogue's constraints: rolled back, not committed.
+    EXPECT_FALSE(db->CommitCheckpoint(cp, {SampleFile("mysql-bin.000002", 1, FileState::kActive)})
+                     .ok());
+    EXPECT_EQ(db->CommittedGtidState(), "0-1-11");
+  }
+  EXPECT_EQ(OpenDb()->CommittedGtidState(), "0-1-11");
+}
+
 TEST_F(StateDbTest, PurgeIsTwoSteps) {
   auto db = OpenDb();
   ASSERT_NE(db, nullptr);
