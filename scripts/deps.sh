@@ -28,6 +28,8 @@ TEST_PACKAGES=(
   curl prometheus apache2-utils python3 e2fsprogs
   # TLS tests: the openssl command makes their certificates
   openssl
+  # benchmarks (scripts/bench.sh and its smoke test): the loopback TCP rate
+  iperf3
 )
 
 # missing_packages PKG...: print the PKGs that dpkg does not report as installed.

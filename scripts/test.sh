@@ -109,11 +109,12 @@ sanitizer_fuzz_pass() {
     echo "test.sh: ASan+UBSan pass in $dir/ (unit, integration, chaos)"
     build_in "$dir"
     # Not package_*: they package a Release build (scripts/package.sh's own build-package/),
-    # not this one, so under ASan they would only repeat the Release pass's work.
+    # not this one, so under ASan they would only repeat the Release pass's work. Not
+    # bench_smoke: its pulls and serves are those of the tests above, at ASan's pace.
     ASAN_OPTIONS="$ASAN_TEST_OPTIONS" UBSAN_OPTIONS="$UBSAN_TEST_OPTIONS" \
       LSAN_OPTIONS="suppressions=$PWD/tests/sanitizers/lsan.supp" \
       ctest --test-dir "$dir" --output-on-failure --no-tests=error -j "${CTEST_JOBS:-2}" \
-      --timeout "${CTEST_TIMEOUT:-900}" -LE fuzz -E '^package_'
+      --timeout "${CTEST_TIMEOUT:-900}" -LE fuzz -E '^(package_|bench_smoke$)'
   else
     build_in "$dir" fuzzers
   fi

@@ -27,8 +27,6 @@ BENCH_MIN_BYTES="${BENCH_MIN_BYTES:-1073741824}"
 BENCH_TIMEOUT="${BENCH_TIMEOUT:-1800}" # seconds any single wait may take
 BUILD_DIR="${BUILD_DIR:-$REPO/build-bench}"
 SIDECAR_BIN="${SIDECAR_BIN:-}"
-# Debian packages the benchmarks need beyond scripts/deps.sh.
-BENCH_PACKAGES=(iperf3 socat apache2-utils sysbench time jq sqlite3 curl procps python3)
 
 # --- output -------------------------------------------------------------------------------------
 
@@ -118,25 +116,10 @@ wait_until() {
   done
 }
 
-# bench_apt_packages: install the missing BENCH_PACKAGES quietly (idempotent).
-bench_apt_packages() {
-  local pkg log="$BENCH_DIR/apt.log"
-  local -a missing=()
-  for pkg in "${BENCH_PACKAGES[@]}"; do
-    [[ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)" == "install ok installed" ]] ||
-      missing+=("$pkg")
-  done
-  ((${#missing[@]})) || return 0
-  say "installing ${missing[*]}"
-  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } \
-    >>"$log" 2>&1 </dev/null || { tail -n 20 "$log" >&2; harness_die "apt-get install ${missing[*]} failed"; }
-}
-
 # bench_setup: dependencies, the Release binary (SIDECAR_BIN), the work dir and its cleanup.
 bench_setup() {
   mkdir -p "$BENCH_DIR"
-  "$REPO/scripts/deps.sh" >&2
-  bench_apt_packages
+  "$REPO/scripts/deps.sh" >&2 # the benchmarks' tools too (iperf3, ab, sysbench, ...)
   unset WORK_DIR
   TMPDIR="$BENCH_DIR" harness_init
   : >"$WORK_DIR/report.md"
