@@ -22,11 +22,6 @@ source "$SRC_DIR/scripts/lib/mariadb.sh"
 : "${SIDECAR_BUILD_DIR:?SIDECAR_BUILD_DIR must name the build directory}"
 harness_init
 
-fail() {
-  printf 'FAIL: %s\n' "$*" >&2
-  exit 1
-}
-
 ok() {
   printf 'ok - %s\n' "$*"
 }
@@ -48,37 +43,41 @@ env BENCH_DIR="$WORK_DIR/bench" BENCH_REPORT="$report" BUILD_DIR="$SIDECAR_BUILD
   "$SRC_DIR/scripts/bench.sh" >"$WORK_DIR/bench.out" 2>"$WORK_DIR/bench.err" </dev/null || rc=$?
 if ((rc != 0)); then
   tail -n 40 "$WORK_DIR/bench.err" >&2
-  fail "scripts/bench.sh exited $rc"
+  harness_die "scripts/bench.sh exited $rc"
 fi
-[[ -s "$report" ]] || fail "no report at $report"
+[[ -s "$report" ]] || harness_die "no report at $report"
 [[ "$(sha256sum "$SRC_DIR/BENCHMARKS.md" 2>/dev/null || true)" == "$benchmarks_before" ]] ||
-  fail "BENCH_REPORT was set, yet the repository's BENCHMARKS.md changed"
+  harness_die "BENCH_REPORT was set, yet the repository's BENCHMARKS.md changed"
 ok "scripts/bench.sh ran every section (exit 0) and wrote $report"
 
 for heading in '## Machine' '## Goals' '### 1. Physical limits' '### 2. Pull' '#### big backlog' \
-  '#### small backlog' '### 3. Serve' '### 4. Cascade' '### 5. Semi-sync' '### 6. Restart re-fetch' \
-  '### 7. Latency' '### 8. /metrics under load' '### check-binlog throughput' '### store append' \
-  '## Commands measured'; do
-  grep -q -F -- "$heading" "$report" || fail "the report has no \"$heading\" section"
+  '#### small backlog' '### 3. Serve' '### 4. Cascade' '### 5. Semi-sync' \
+  '### 6. Restart re-fetch' '### 7. Latency' '### 8. /metrics under load' \
+  '### check-binlog throughput' '### store append' '## Commands measured'; do
+  grep -q -F -- "$heading" "$report" || harness_die "the report has no \"$heading\" section"
 done
 ok "every section is in the report"
 
 # The goals table: | goal | measured | target | result | short by | why |
-goals="$(awk '/^## Goals/ { on = 1; next } /^## / { on = 0 } on && /^\| / && !/^\| goal / && !/^\|---/' "$report")"
+goals="$(awk '/^## Goals/ { on = 1; next } /^## / { on = 0 }
+  on && /^\| / && !/^\| goal / && !/^\|---/' "$report")"
 count="$(grep -c . <<<"$goals" || true)"
-((count >= 12)) || fail "the goals table has $count goals, expected at least 12:"$'\n'"$goals"
+((count >= 12)) ||
+  harness_die "the goals table has $count goals, expected at least 12:"$'\n'"$goals"
 while IFS='|' read -r _ name measured _ result _; do
   name="$(trim "$name")" measured="$(trim "$measured")" result="$(trim "$result")"
-  [[ "$result" == met || "$result" == "NOT met" ]] || fail "goal \"$name\": result \"$result\""
-  [[ "$measured" =~ ^[0-9] ]] || fail "goal \"$name\": measured \"$measured\" is not a number"
+  [[ "$result" == met || "$result" == "NOT met" ]] ||
+    harness_die "goal \"$name\": result \"$result\""
+  [[ "$measured" =~ ^[0-9] ]] ||
+    harness_die "goal \"$name\": measured \"$measured\" is not a number"
 done <<<"$goals"
 if grep -n -i -E '(^|[ |(])-?(nan|inf)([ |x%)]|$)' "$report"; then
-  fail "the report has NaN or infinite values (lines above)"
+  harness_die "the report has NaN or infinite values (lines above)"
 fi
 ok "$count goals, each with a measured value and a result; no NaN"
 
 restart="$(grep -F '| restart re-fetch from the primary with the sidecar |' <<<"$goals")" ||
-  fail "no restart re-fetch goal"
+  harness_die "no restart re-fetch goal"
 [[ "$restart" == *"| 0 binlog bytes "* && "$restart" == *"| met |"* ]] ||
-  fail "a replica restarted behind the sidecar re-fetched from the primary: $restart"
+  harness_die "a replica restarted behind the sidecar re-fetched from the primary: $restart"
 ok "restart re-fetch: 0 binlog bytes from the primary"
